@@ -1,0 +1,131 @@
+"""The `advocato` command.
+
+advocato demo [--port 8000] [--reset]   migrate, build the demo company, run web + worker
+advocato serve [--bind 127.0.0.1:8000]  run the web server (gunicorn + WhiteNoise)
+advocato worker                         run the background worker (Huey)
+advocato migrate | createadmin | ...    any Django management command
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+DEMO_PASSWORD = "advocato-demo"  # noqa: S105 - documented in the README; demo data only
+
+
+def _django(*argv: str) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["advocato", *argv])
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocato.settings")
+    import django
+
+    django.setup()
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="advocato serve", description="Run the web server.")
+    parser.add_argument("--bind", default=os.environ.get("ADVOCATO_BIND", "127.0.0.1:8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    args = parser.parse_args(argv)
+    _setup()
+    _django("collectstatic", "--noinput", "--verbosity", "0")
+    command = [
+        sys.executable, "-m", "gunicorn", "advocato.wsgi:application",
+        "--bind", args.bind, "--workers", str(args.workers),
+        "--access-logfile", "-",
+        "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]  # fmt: skip
+    os.execv(sys.executable, command)  # noqa: S606 - replaces this process with gunicorn
+    return 0
+
+
+def worker(argv: list[str]) -> int:
+    _setup()
+    _django("run_huey", *argv)
+    return 0
+
+
+def demo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="advocato demo", description="Run the demo company.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument(
+        "--reset", action="store_true", help="throw the demo data away and rebuild it"
+    )
+    parser.add_argument("--no-serve", action="store_true", help="build the data, then stop")
+    args = parser.parse_args(argv)
+    url = f"http://127.0.0.1:{args.port}"
+    os.environ.setdefault("ADVOCATO_DATA_DIR", str(Path.cwd() / ".advocato-demo"))
+    os.environ.setdefault("ADVOCATO_HTTPS", "0")
+    os.environ.setdefault("ADVOCATO_SITE_URL", url)
+    os.environ.setdefault(
+        "ADVOCATO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+    )
+    _setup()
+    from django.conf import settings
+
+    _django("migrate", "--noinput", "--verbosity", "0")
+    _django("compiletranslations", "--verbosity", "0")
+    seed = ["seeddemo"] + (["--reset"] if args.reset else [])
+    _django(*seed)
+    if args.no_serve:
+        return 0
+    print(
+        f"\n  Advocato demo: {url}\n"
+        f"  Sign in with one of these (password: {DEMO_PASSWORD}):\n"
+        "    admin@nordlys.example      admin (sees the adoption funnel)\n"
+        "    curator@nordlys.example    curator\n"
+        "    analyst@nordlys.example    analyst\n"
+        "    manager@nordlys.example    manager of Sales · Key Accounts\n"
+        "    anna.holm@nordlys.example  advocate, Sales (Danish)\n"
+        "    lars.berg@nordlys.example  advocate, Engineering (Norwegian)\n"
+        f"  E-mails the demo sends are written to {settings.EMAIL_FILE_PATH}\n"
+        "  Stop with Ctrl+C.\n",
+        flush=True,
+    )
+    env = dict(os.environ)
+    worker_process = subprocess.Popen([sys.executable, "-m", "advocato.cli", "worker"], env=env)
+    try:
+        web = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "advocato.cli", "serve", "--bind", f"127.0.0.1:{args.port}"],
+            env=env,
+        )
+        return web.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for process in (worker_process, locals().get("web")):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+COMMANDS = {"serve": serve, "worker": worker, "demo": demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        return COMMANDS[argv[0]](argv[1:])
+    if not argv or argv[0] in {"-h", "--help"}:
+        print(__doc__)
+        if not argv:
+            return 0
+    _setup()
+    _django(*argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

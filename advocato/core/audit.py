@@ -1,0 +1,132 @@
+"""The audit log: every create/update/delete done by an admin or curator is written down with
+who, what, when, and the object's fields before and after.
+
+It works through model signals, so the Django admin, the product's pages and service functions
+are all covered without each remembering to log. The actor is set per request by
+`CurrentEmployeeMiddleware` (or with `acting_as()` in commands and tasks); changes made without
+an actor — the invited employee accepting, the demo builder — are not audit events.
+Bulk writes skip signals, so code that bulk-creates calls `record()` itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+from collections.abc import Iterator
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+_actor: contextvars.ContextVar = contextvars.ContextVar("advocato_audit_actor", default=None)
+_registry: dict[type[models.Model], set[str]] = {}
+AUDITED_ROLES = {"admin", "curator"}
+
+
+def set_actor(user) -> contextvars.Token:
+    return _actor.set(user)
+
+
+def reset_actor(token: contextvars.Token) -> None:
+    _actor.reset(token)
+
+
+@contextlib.contextmanager
+def acting_as(user) -> Iterator[None]:
+    token = set_actor(user)
+    try:
+        yield
+    finally:
+        reset_actor(token)
+
+
+def _audited_actor():
+    user = _actor.get()
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return user
+    employee = getattr(user, "employee", None)
+    if employee is not None and employee.role in AUDITED_ROLES:
+        return user
+    return None
+
+
+def snapshot(instance: models.Model, exclude: set[str] | None = None) -> dict:
+    exclude = exclude if exclude is not None else _registry.get(type(instance), set())
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        value = getattr(instance, field.attname)
+        data[field.name] = value
+    # Round-trip through JSON so dates, decimals and UUIDs are stored as the log shows them.
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def record(action: str, instance: models.Model, before=None, after=None, actor=None) -> None:
+    from .models import AuditEntry
+
+    actor = actor or _audited_actor()
+    if actor is None:
+        return
+    AuditEntry.objects.create(
+        actor=actor,
+        actor_label=actor.email,
+        action=action,
+        object_type=instance._meta.label,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        before=before,
+        after=after,
+    )
+
+
+def _pre_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None or _audited_actor() is None:
+        return
+    old = sender._default_manager.filter(pk=instance.pk).first()
+    instance._audit_before = snapshot(old) if old is not None else None
+
+
+def _post_save(sender, instance, created, raw=False, **kwargs):
+    if raw or _audited_actor() is None:
+        return
+    after = snapshot(instance)
+    if created:
+        record("create", instance, None, after)
+        return
+    before = getattr(instance, "_audit_before", None)
+    if before != after:
+        record("update", instance, before, after)
+
+
+def _post_delete(sender, instance, **kwargs):
+    if _audited_actor() is not None:
+        record("delete", instance, snapshot(instance), None)
+
+
+def register(model: type[models.Model], exclude: set[str] | None = None) -> None:
+    _registry[model] = set(exclude or ()) | {"password"}
+    uid = f"audit:{model._meta.label}"
+    pre_save.connect(_pre_save, sender=model, dispatch_uid=uid + ":pre")
+    post_save.connect(_post_save, sender=model, dispatch_uid=uid + ":post")
+    post_delete.connect(_post_delete, sender=model, dispatch_uid=uid + ":delete")
+
+
+def register_m2m(through: type[models.Model], model: type[models.Model], field: str) -> None:
+    """Log changes of a many-to-many field (e.g. an employee's groups) as an update of `model`."""
+
+    def handler(sender, instance, action, reverse, pk_set, **kwargs):
+        if reverse or _audited_actor() is None:
+            return
+        if action.startswith("pre_"):
+            instance._audit_m2m_before = sorted(str(o) for o in getattr(instance, field).all())
+        elif action.startswith("post_"):
+            before = getattr(instance, "_audit_m2m_before", [])
+            after = sorted(str(o) for o in getattr(instance, field).all())
+            if before != after:
+                record("update", instance, {field: before}, {field: after})
+
+    m2m_changed.connect(handler, sender=through, dispatch_uid=f"audit:m2m:{through._meta.label}")

@@ -1,0 +1,35 @@
+"""What the base layout needs on every page: the organisation and the navigation for the
+signed-in employee's role."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation
+from .permissions import has_role
+
+# (url name, label, roles that see it; empty = every employee)
+NAVIGATION = [
+    ("home", _("Home"), ()),
+    ("people:team", _("My team"), ("manager",)),
+    ("people:adoption", _("Adoption"), ("analyst",)),
+    ("people:list", _("People"), ("admin",)),
+    ("people:groups", _("Groups"), ("admin",)),
+    ("core:audit", _("Audit log"), ("admin",)),
+    ("core:settings", _("Settings"), ("admin",)),
+]
+
+
+def shell(request):
+    employee = getattr(request, "employee", None)
+    nav = []
+    if employee is not None and employee.is_active:
+        path = request.path
+        for name, label, roles in NAVIGATION:
+            if roles and not has_role(employee, *roles):
+                continue
+            url = reverse(name)
+            active = path == url if url == "/" else path.startswith(url)
+            nav.append({"url": url, "label": label, "active": active})
+    return {"organisation": Organisation.get(), "navigation": nav, "employee": employee}

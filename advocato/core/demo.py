@@ -1,0 +1,31 @@
+"""Builds the demo organisation, one app after another. Each app that has demo data adds its
+builder here: a module with `STEPS` and `build(rng, progress)`."""
+
+from __future__ import annotations
+
+import importlib
+import random
+
+from django.db import transaction
+from tqdm import tqdm
+
+BUILDERS = ["advocato.people.demo"]
+SEED = 20261123
+
+
+def build_demo(*, seed: int = SEED, quiet: bool = False) -> dict:
+    modules = [importlib.import_module(name) for name in BUILDERS]
+    rng = random.Random(seed)
+    summary: dict = {}
+    total = sum(m.STEPS for m in modules)
+    bar = tqdm(total=total, desc="Building the demo company", unit="step", disable=quiet)
+    with bar, transaction.atomic():
+        for module in modules:
+            summary.update(module.build(rng, bar))
+    return summary
+
+
+def demo_exists() -> bool:
+    from advocato.people.models import Employee
+
+    return Employee.objects.exists()

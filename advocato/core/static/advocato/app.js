@@ -1,0 +1,17 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // On wide screens the navigation is always shown; on phones it folds into "Menu".
+  var menu = document.querySelector("details.menu");
+  if (menu) {
+    var wide = window.matchMedia("(min-width: 48rem)");
+    var sync = function () { menu.open = wide.matches; };
+    sync();
+    wide.addEventListener("change", sync);
+  }
+  // The language switch submits itself when a language is picked.
+  var select = document.getElementById("language-select");
+  if (select && select.form) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  }
+})();

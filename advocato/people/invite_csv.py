@@ -1,0 +1,326 @@
+"""Reading a CSV of people to invite.
+
+Columns (header row required; names are case-insensitive, in any order, comma or semicolon
+separated, UTF-8 — Excel: "CSV UTF-8"):
+
+  email          required
+  name           required, or first_name + last_name
+  title, department, team (needs a department), location
+  language       en, da or nb (default: the organisation's language)
+  time_zone      e.g. Europe/Oslo (default: the organisation's time zone)
+  manager_email  an existing employee, or someone else in the same file
+  groups         group names separated by "|", e.g. "Sales Nordics|Ambassadors"
+  role           advocate (default), curator, manager, analyst or admin
+
+The file is checked as a whole before anything is imported: problems with the file itself
+raise `InviteCSVError`; problems with single rows are listed in `ParseResult.problems`, each
+naming its line, column and why, and those rows are left out of `ParseResult.rows`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from .models import Employee, Language, Role
+
+KNOWN_COLUMNS = [
+    "email",
+    "name",
+    "first_name",
+    "last_name",
+    "title",
+    "department",
+    "team",
+    "location",
+    "language",
+    "time_zone",
+    "manager_email",
+    "groups",
+    "role",
+]
+MAX_LENGTHS = {
+    "email": 254,
+    "name": 200,
+    "title": 200,
+    "department": 120,
+    "team": 120,
+    "location": 120,
+    "time_zone": 64,
+    "manager_email": 254,
+    "groups": 1000,
+}
+# A cell starting with one of these is run as a formula by spreadsheet programs when the data
+# is exported again ("CSV injection"); no real name, title or department starts with them.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+LANGUAGE_ALIASES = {"no": "nb", "nn": "nb", "nob": "nb", "dk": "da", "dan": "da", "eng": "en"}
+TIME_ZONES = zoneinfo.available_timezones()
+
+
+class InviteCSVError(Exception):
+    """The file as a whole cannot be read; nothing in it was looked at further."""
+
+
+@dataclass
+class ParseResult:
+    rows: list[dict] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.problems
+
+
+def _normalise_header(name: str) -> str:
+    return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _decode(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InviteCSVError(
+            _(
+                "The file is not UTF-8 text (unreadable byte on line %(line)d). In Excel, "
+                "choose “Save as” → “CSV UTF-8”; in Numbers or Google Sheets, export as CSV."
+            )
+            % {"line": line}
+        ) from exc
+    if "\x00" in text:
+        raise InviteCSVError(_("The file contains binary data; it does not look like a CSV file."))
+    return text
+
+
+def parse_invite_csv(data: bytes, *, existing_emails: set[str] | None = None) -> ParseResult:
+    if len(data) > settings.INVITE_CSV_MAX_BYTES:
+        raise InviteCSVError(
+            _(
+                "The file is %(size).1f MB; the limit is %(limit).0f MB. "
+                "Split it into smaller files."
+            )
+            % {
+                "size": len(data) / 1_048_576,
+                "limit": settings.INVITE_CSV_MAX_BYTES / 1_048_576,
+            }
+        )
+    text = _decode(data)
+    if not text.strip():
+        raise InviteCSVError(_("The file is empty."))
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise InviteCSVError(_("Line 1 is not valid CSV: %(error)s") % {"error": exc}) from exc
+    columns = [_normalise_header(h) for h in header]
+    _check_columns(columns)
+
+    if existing_emails is None:
+        existing_emails = {e.lower() for e in Employee.objects.values_list("email", flat=True)}
+    result = ParseResult()
+    seen: dict[str, int] = {}
+    pending_managers: list[tuple[int, dict]] = []
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            result.total += 1
+            if result.total > settings.INVITE_CSV_MAX_ROWS:
+                raise InviteCSVError(
+                    _("The file has more than %(max)d people; split it into smaller files.")
+                    % {"max": settings.INVITE_CSV_MAX_ROWS}
+                )
+            row, problems = _check_row(line, columns, values, seen, existing_emails)
+            if problems:
+                result.problems.extend(problems)
+                continue
+            seen[row["email"]] = line
+            pending_managers.append((line, row))
+    except csv.Error as exc:
+        raise InviteCSVError(
+            _("Line %(line)d is not valid CSV: %(error)s") % {"line": reader.line_num, "error": exc}
+        ) from exc
+    if result.total == 0:
+        raise InviteCSVError(_("The file has a header row but no people in it."))
+
+    good_emails = {row["email"] for _line, row in pending_managers}
+    for line, row in pending_managers:
+        manager = row.get("manager_email")
+        if manager and manager not in good_emails and manager not in existing_emails:
+            result.problems.append(
+                _problem(line, "manager_email", manager, _("No employee has this e-mail address."))
+            )
+        elif manager and manager == row["email"]:
+            result.problems.append(
+                _problem(line, "manager_email", manager, _("A person cannot be their own manager."))
+            )
+        else:
+            result.rows.append(row)
+    result.problems.sort(key=lambda p: (p["line"], p["column"]))
+    return result
+
+
+def _check_columns(columns: list[str]) -> None:
+    unknown = [c for c in columns if c not in KNOWN_COLUMNS]
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    missing = []
+    if "email" not in columns:
+        missing.append("email")
+    if "name" not in columns and not ("first_name" in columns or "last_name" in columns):
+        missing.append("name")
+    if unknown or missing or duplicated:
+        parts = []
+        if missing:
+            parts.append(_("missing column(s): %(c)s") % {"c": ", ".join(missing)})
+        if unknown:
+            parts.append(_("unknown column(s): %(c)s") % {"c": ", ".join(unknown)})
+        if duplicated:
+            parts.append(_("column(s) given twice: %(c)s") % {"c": ", ".join(duplicated)})
+        raise InviteCSVError(
+            _("The header row does not match: %(parts)s. Allowed columns: %(allowed)s.")
+            % {"parts": "; ".join(parts), "allowed": ", ".join(KNOWN_COLUMNS)}
+        )
+
+
+def _problem(line: int, column: str, value: str, message: str) -> dict:
+    return {"line": line, "column": column, "value": value[:80], "message": str(message)}
+
+
+def _check_row(line, columns, values, seen, existing_emails) -> tuple[dict, list[dict]]:
+    problems: list[dict] = []
+    if len(values) != len(columns):
+        return {}, [
+            _problem(
+                line,
+                "",
+                "",
+                _("Has %(got)d cells; the header has %(want)d.")
+                % {"got": len(values), "want": len(columns)},
+            )
+        ]
+    raw = {c: v.strip() for c, v in zip(columns, values, strict=True)}
+    for column, value in raw.items():
+        if value.startswith(FORMULA_PREFIXES):
+            problems.append(
+                _problem(
+                    line,
+                    column,
+                    value,
+                    _("Starts with “%(char)s”, which spreadsheets run as a formula.")
+                    % {"char": value[0].strip() or "tab"},
+                )
+            )
+        elif len(value) > MAX_LENGTHS.get(column, 200):
+            problems.append(
+                _problem(
+                    line,
+                    column,
+                    value,
+                    _("Longer than %(max)d characters.") % {"max": MAX_LENGTHS.get(column, 200)},
+                )
+            )
+    if problems:
+        return {}, problems
+
+    row: dict = {}
+    email = raw.get("email", "").lower()
+    if not email:
+        problems.append(_problem(line, "email", "", _("The e-mail address is missing.")))
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(_problem(line, "email", email, _("Not a valid e-mail address.")))
+        else:
+            if email in seen:
+                problems.append(
+                    _problem(
+                        line,
+                        "email",
+                        email,
+                        _("The same address is on line %(line)d.") % {"line": seen[email]},
+                    )
+                )
+            elif email in existing_emails:
+                problems.append(
+                    _problem(line, "email", email, _("This person is already in Advocato."))
+                )
+    row["email"] = email
+
+    name = raw.get("name") or " ".join(
+        p for p in (raw.get("first_name", ""), raw.get("last_name", "")) if p
+    )
+    if not name:
+        problems.append(_problem(line, "name", "", _("The name is missing.")))
+    row["name"] = name[:200]
+
+    for column in ("title", "department", "team", "location"):
+        row[column] = raw.get(column, "")
+    if row["team"] and not row["department"]:
+        problems.append(
+            _problem(line, "team", row["team"], _("A team needs a department on the same line."))
+        )
+
+    language = raw.get("language", "").lower()
+    language = LANGUAGE_ALIASES.get(language, language)
+    if language and language not in Language.values:
+        problems.append(_problem(line, "language", raw["language"], _("Use one of: en, da, nb.")))
+    row["language"] = language
+
+    time_zone = raw.get("time_zone", "")
+    if time_zone and time_zone not in TIME_ZONES:
+        problems.append(
+            _problem(line, "time_zone", time_zone, _("Unknown time zone; use e.g. Europe/Oslo."))
+        )
+    row["time_zone"] = time_zone
+
+    role = raw.get("role", "").lower() or Role.ADVOCATE
+    if role not in Role.values:
+        problems.append(
+            _problem(
+                line,
+                "role",
+                raw["role"],
+                _("Use one of: %(roles)s.") % {"roles": ", ".join(Role.values)},
+            )
+        )
+    row["role"] = role
+
+    manager = raw.get("manager_email", "").lower()
+    if manager:
+        try:
+            validate_email(manager)
+        except ValidationError:
+            problems.append(
+                _problem(line, "manager_email", manager, _("Not a valid e-mail address."))
+            )
+    row["manager_email"] = manager
+
+    groups = [g.strip() for g in raw.get("groups", "").split("|") if g.strip()]
+    too_long = [g for g in groups if len(g) > 120]
+    if too_long:
+        problems.append(
+            _problem(line, "groups", too_long[0], _("A group name is longer than 120 characters."))
+        )
+    row["groups"] = groups
+    return row, problems
+
+
+TEMPLATE_CSV = (
+    "email,name,title,department,team,location,language,time_zone,manager_email,groups,role\n"
+    "ida.holm@example.com,Ida Holm,Key Account Manager,Sales,Nordics,Copenhagen,da,"
+    "Europe/Copenhagen,,Sales Nordics|Ambassadors,advocate\n"
+    "lars.berg@example.com,Lars Berg,Recruiter,People & Culture,,Oslo,nb,Europe/Oslo,"
+    "ida.holm@example.com,,advocate\n"
+)

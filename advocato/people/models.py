@@ -1,0 +1,292 @@
+"""People: accounts, employees and their organisation (departments, teams, locations, groups),
+roles and invitations. The adoption funnel is computed in `services` from these rows."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A login. People sign in with their e-mail address; there is no username."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    DANISH = "da", _("Danish")
+    NORWEGIAN = "nb", _("Norwegian Bokmål")
+
+
+class Role(models.TextChoices):
+    ADVOCATE = "advocate", _("Advocate")
+    CURATOR = "curator", _("Curator")
+    MANAGER = "manager", _("Manager")
+    ANALYST = "analyst", _("Analyst")
+    ADMIN = "admin", _("Admin")
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="teams", verbose_name=_("department")
+    )
+
+    class Meta:
+        ordering = ["department__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="team_unique_in_department")
+        ]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Group(models.Model):
+    """A named set of employees for targeting and challenges, e.g. "Sales Nordics"."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
+
+
+class Employee(models.Model):
+    """A person in the programme. Exists from the moment they are invited; `user` is set when
+    they accept the invitation and create their account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+    )
+    email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employees",
+        verbose_name=_("department"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employees",
+        verbose_name=_("team"),
+    )
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employees",
+        verbose_name=_("location"),
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    ui_language = models.CharField(
+        _("interface language"),
+        max_length=5,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Empty: follow the browser's language."),
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Copenhagen")
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("manager"),
+    )
+    groups = models.ManyToManyField(
+        Group, blank=True, related_name="members", verbose_name=_("groups")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ADVOCATE)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Inactive people cannot sign in and are not counted."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        indexes = [models.Index(fields=["role"]), models.Index(fields=["is_active", "user"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_registered(self) -> bool:
+        return self.user_id is not None
+
+    @cached_property
+    def latest_invitation(self) -> Invitation | None:
+        return self.invitations.order_by("-created_at").first()
+
+    @property
+    def status(self) -> str:
+        if not self.is_active:
+            return "inactive"
+        if self.is_registered:
+            return "registered"
+        invitation = self.latest_invitation
+        if invitation is None:
+            return "not_invited"
+        return invitation.status
+
+
+class Invitation(models.Model):
+    """An invitation e-mail with a signed link. The link's signature carries when it was issued
+    (it expires after INVITATION_VALID_DAYS); `nonce` ties it to this row, so revoking works."""
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("employee")
+    )
+    invited_by = models.ForeignKey(
+        Employee,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    nonce = models.CharField(max_length=32, default=secrets.token_urlsafe, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    send_count = models.PositiveIntegerField(_("times sent"), default=0)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.employee} ({self.status})"
+
+    @property
+    def expires_at(self):
+        issued = self.sent_at or self.created_at
+        return issued + timedelta(days=settings.INVITATION_VALID_DAYS)
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if timezone.now() >= self.expires_at:
+            return "expired"
+        return "pending"
+
+
+class InviteImport(models.Model):
+    """An uploaded CSV waiting for the admin's decision. Nothing is imported until the admin
+    confirms; `rows` holds the validated good rows, `problems` the report of bad ones."""
+
+    uploaded_by = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+    rows = models.JSONField(default=list)
+    problems = models.JSONField(default=list)
+    total_rows = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,464 @@
+"""Business rules for people: inviting (one by one or from a CSV), resending and revoking
+invitations, accepting one, and the adoption funnel.
+
+`check_*` functions validate and raise `PeopleError` with a message for the user; `do_*`-style
+functions (the rest) write. E-mail is queued with `transaction.on_commit`, so a rolled-back
+invitation never reaches an inbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from advocato.core.models import Organisation
+
+from .invite_csv import ParseResult, parse_invite_csv
+from .models import (
+    Department,
+    Employee,
+    Group,
+    Invitation,
+    InviteImport,
+    Location,
+    Team,
+    User,
+)
+
+INVITATION_SALT = "advocato.people.invitation"
+
+
+class PeopleError(Exception):
+    """A rule said no; the message is for the person who asked."""
+
+
+# --- Organisation lookups ------------------------------------------------------------------
+
+
+def department_named(name: str) -> Department | None:
+    if not name:
+        return None
+    found = Department.objects.filter(name__iexact=name).first()
+    return found or Department.objects.create(name=name)
+
+
+def team_named(name: str, department: Department | None) -> Team | None:
+    if not name or department is None:
+        return None
+    found = Team.objects.filter(name__iexact=name, department=department).first()
+    return found or Team.objects.create(name=name, department=department)
+
+
+def location_named(name: str) -> Location | None:
+    if not name:
+        return None
+    found = Location.objects.filter(name__iexact=name).first()
+    return found or Location.objects.create(name=name)
+
+
+def groups_named(names: list[str]) -> list[Group]:
+    groups = []
+    for name in names:
+        found = Group.objects.filter(name__iexact=name).first()
+        groups.append(found or Group.objects.create(name=name))
+    return groups
+
+
+# --- Inviting ------------------------------------------------------------------------------
+
+
+def check_new_email(email: str) -> str:
+    email = email.strip().lower()
+    if Employee.objects.filter(email__iexact=email).exists():
+        raise PeopleError(_("%(email)s is already in Advocato.") % {"email": email})
+    return email
+
+
+@transaction.atomic
+def invite_employee(
+    *,
+    invited_by: Employee | None,
+    email: str,
+    name: str,
+    title: str = "",
+    department: str = "",
+    team: str = "",
+    location: str = "",
+    language: str = "",
+    time_zone: str = "",
+    manager: Employee | None = None,
+    groups: list[str] | None = None,
+    role: str = "advocate",
+    base_url: str = "",
+    send: bool = True,
+) -> Employee:
+    """Create the employee and their invitation, and e-mail it once the transaction commits."""
+    email = check_new_email(email)
+    org = Organisation.get()
+    dept = department_named(department)
+    employee = Employee.objects.create(
+        email=email,
+        name=name.strip(),
+        title=title.strip(),
+        department=dept,
+        team=team_named(team, dept),
+        location=location_named(location),
+        language=language or org.default_language,
+        time_zone=time_zone or org.time_zone,
+        manager=manager,
+        role=role,
+    )
+    if groups:
+        employee.groups.set(groups_named(groups))
+    invitation = Invitation.objects.create(employee=employee, invited_by=invited_by)
+    if send:
+        queue_invitation_email(invitation, base_url)
+    return employee
+
+
+def queue_invitation_email(invitation: Invitation, base_url: str = "") -> None:
+    from .tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email(invitation.pk, base_url))
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign_object(
+        {"i": invitation.pk, "n": invitation.nonce}
+    )
+
+
+def invitation_url(invitation: Invitation, base_url: str = "") -> str:
+    base = (base_url or settings.SITE_URL or "http://localhost:8000").rstrip("/")
+    return base + reverse("people:accept", args=[invitation_token(invitation)])
+
+
+def deliver_invitation(invitation_id: int, base_url: str = "") -> bool:
+    """Send (or send again) the invitation e-mail, in the invitee's language. Returns False when
+    the invitation is no longer open (accepted or revoked since it was queued)."""
+    from django.core.mail import EmailMultiAlternatives
+
+    invitation = (
+        Invitation.objects.select_related("employee", "invited_by").filter(pk=invitation_id).first()
+    )
+    if invitation is None or invitation.accepted_at or invitation.revoked_at:
+        return False
+    # The signed timestamp starts the link's validity, so stamp `sent_at` first.
+    now = timezone.now()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=now, send_count=invitation.send_count + 1
+    )
+    invitation.sent_at = now
+    employee = invitation.employee
+    org = Organisation.get()
+    context = {
+        "employee": employee,
+        "invitation": invitation,
+        "organisation": org,
+        "url": invitation_url(invitation, base_url),
+        "valid_days": settings.INVITATION_VALID_DAYS,
+        "invited_by": invitation.invited_by,
+    }
+    with translation.override(employee.language):
+        subject = _("%(org)s invites you to Advocato") % {"org": org.name}
+        text = render_to_string("people/email/invitation.txt", context)
+        html = render_to_string("people/email/invitation.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[employee.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    invitation: Invitation | None
+    problem: str = ""  # "", "invalid", "expired", "revoked", "accepted"
+
+
+def check_invitation_token(token: str) -> TokenCheck:
+    signer = signing.TimestampSigner(salt=INVITATION_SALT)
+    max_age = timedelta(days=settings.INVITATION_VALID_DAYS)
+    try:
+        data = signer.unsign_object(token, max_age=max_age)
+    except signing.SignatureExpired:
+        try:
+            data = signer.unsign_object(token)
+        except signing.BadSignature:
+            return TokenCheck(None, "invalid")
+        invitation = Invitation.objects.filter(pk=data.get("i"), nonce=data.get("n")).first()
+        return TokenCheck(
+            invitation, "accepted" if invitation and invitation.accepted_at else "expired"
+        )
+    except signing.BadSignature:
+        return TokenCheck(None, "invalid")
+    if not isinstance(data, dict):
+        return TokenCheck(None, "invalid")
+    invitation = (
+        Invitation.objects.select_related("employee")
+        .filter(pk=data.get("i"), nonce=data.get("n"))
+        .first()
+    )
+    if invitation is None:
+        return TokenCheck(None, "invalid")
+    if invitation.accepted_at or invitation.employee.user_id:
+        return TokenCheck(invitation, "accepted")
+    if invitation.revoked_at or not invitation.employee.is_active:
+        return TokenCheck(invitation, "revoked")
+    return TokenCheck(invitation)
+
+
+def accept_invitation(invitation: Invitation, password: str) -> User:
+    """Create the invitee's account. The invitation link proved the address, so it is stored
+    as verified for allauth (password reset and login by e-mail work at once)."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        employee = Employee.objects.select_for_update().get(pk=locked.employee_id)
+        if locked.accepted_at or locked.revoked_at or employee.user_id:
+            raise PeopleError(_("This invitation has already been used or was withdrawn."))
+        if User.objects.filter(email__iexact=employee.email).exists():
+            raise PeopleError(
+                _("An account with this e-mail address already exists. Sign in instead.")
+            )
+        user = User.objects.create_user(email=employee.email, password=password)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        employee.user = user
+        employee.save(update_fields=["user"])
+        locked.accepted_at = timezone.now()
+        locked.save(update_fields=["accepted_at"])
+    return user
+
+
+def resend_invitation(
+    employee: Employee, *, invited_by: Employee | None, base_url: str = ""
+) -> Invitation:
+    """Send the link again with a fresh validity. A revoked invitation is replaced by a new one."""
+    if employee.user_id:
+        raise PeopleError(_("%(name)s has already joined.") % {"name": employee.name})
+    if not employee.is_active:
+        raise PeopleError(_("%(name)s is inactive; activate them first.") % {"name": employee.name})
+    invitation = employee.invitations.filter(accepted_at=None, revoked_at=None).first()
+    if invitation is None:
+        invitation = Invitation.objects.create(employee=employee, invited_by=invited_by)
+    queue_invitation_email(invitation, base_url)
+    return invitation
+
+
+def revoke_invitation(employee: Employee) -> int:
+    """Withdraw every open invitation of the employee; their links stop working at once."""
+    if employee.user_id:
+        raise PeopleError(
+            _("%(name)s has already joined; deactivate the account instead.")
+            % {"name": employee.name}
+        )
+    open_invitations = employee.invitations.filter(accepted_at=None, revoked_at=None)
+    if not open_invitations.exists():
+        raise PeopleError(_("%(name)s has no open invitation.") % {"name": employee.name})
+    count = 0
+    for invitation in open_invitations:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        count += 1
+    return count
+
+
+def set_active(employee: Employee, active: bool) -> None:
+    employee.is_active = active
+    employee.save(update_fields=["is_active"])
+    if employee.user_id:
+        User.objects.filter(pk=employee.user_id).update(is_active=active)
+
+
+# --- Importing a CSV -----------------------------------------------------------------------
+
+
+def stage_invite_import(*, uploaded_by: Employee, filename: str, data: bytes) -> InviteImport:
+    """Check the whole file and keep the result for the admin to look at. Imports nothing.
+    Raises `InviteCSVError` when the file as a whole is unreadable."""
+    result: ParseResult = parse_invite_csv(data)
+    return InviteImport.objects.create(
+        uploaded_by=uploaded_by,
+        filename=filename[:255],
+        rows=result.rows,
+        problems=result.problems,
+        total_rows=result.total,
+    )
+
+
+def run_invite_import(
+    invite_import: InviteImport, *, invited_by: Employee, base_url: str = ""
+) -> int:
+    """Invite every good row in one transaction: all of them, or — if anything fails — none."""
+    if invite_import.imported_at:
+        raise PeopleError(_("This file has already been imported."))
+    if not invite_import.rows:
+        raise PeopleError(_("There is nobody to import in this file."))
+    emails = [row["email"] for row in invite_import.rows]
+    taken = sorted(Employee.objects.filter(email__in=emails).values_list("email", flat=True))
+    if taken:
+        raise PeopleError(
+            _("Since the upload, these people were added: %(emails)s. Upload the file again.")
+            % {"emails": ", ".join(taken[:5]) + (" …" if len(taken) > 5 else "")}
+        )
+    with transaction.atomic():
+        created: dict[str, Employee] = {}
+        for row in invite_import.rows:
+            created[row["email"]] = invite_employee(
+                invited_by=invited_by,
+                email=row["email"],
+                name=row["name"],
+                title=row["title"],
+                department=row["department"],
+                team=row["team"],
+                location=row["location"],
+                language=row["language"],
+                time_zone=row["time_zone"],
+                groups=row["groups"],
+                role=row["role"],
+                base_url=base_url,
+            )
+        for row in invite_import.rows:
+            if not row["manager_email"]:
+                continue
+            manager = (
+                created.get(row["manager_email"])
+                or Employee.objects.filter(email__iexact=row["manager_email"]).first()
+            )
+            if manager is None:
+                raise PeopleError(
+                    _("Manager %(email)s is no longer in Advocato. Upload the file again.")
+                    % {"email": row["manager_email"]}
+                )
+            employee = created[row["email"]]
+            employee.manager = manager
+            employee.save(update_fields=["manager"])
+        invite_import.imported_at = timezone.now()
+        invite_import.imported_count = len(created)
+        invite_import.save(update_fields=["imported_at", "imported_count"])
+    return len(created)
+
+
+# --- The adoption funnel -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Funnel:
+    invited: int
+    registered: int
+    activated: int
+    active_30d: int
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def adoption_rate(self) -> float | None:
+        """Registered ÷ invited."""
+        return self._rate(self.registered, self.invited)
+
+    @property
+    def activation_rate(self) -> float | None:
+        """Employees with ≥ 1 share ÷ registered."""
+        return self._rate(self.activated, self.registered)
+
+    @property
+    def active_rate(self) -> float | None:
+        """Employees with ≥ 1 share in the last 30 days ÷ registered."""
+        return self._rate(self.active_30d, self.registered)
+
+    def steps(self) -> list[dict]:
+        return [
+            {"key": "invited", "label": _("Invited"), "count": self.invited, "rate": None},
+            {
+                "key": "registered",
+                "label": _("Registered"),
+                "count": self.registered,
+                "rate": self.adoption_rate,
+                "rate_label": _("of invited"),
+            },
+            {
+                "key": "activated",
+                "label": _("Activated (shared at least once)"),
+                "count": self.activated,
+                "rate": self.activation_rate,
+                "rate_label": _("of registered"),
+            },
+            {
+                "key": "active",
+                "label": _("Active in the last 30 days"),
+                "count": self.active_30d,
+                "rate": self.active_rate,
+                "rate_label": _("of registered"),
+            },
+        ]
+
+
+def in_programme():
+    """Active employees who are registered or hold an invitation that was not withdrawn."""
+    open_invitation = Invitation.objects.filter(employee=OuterRef("pk"), revoked_at=None)
+    return Employee.objects.filter(is_active=True).filter(
+        Q(user__isnull=False) | Exists(open_invitation)
+    )
+
+
+def sharers_since(since) -> set[int]:
+    """Employee ids with at least one share since `since` (None: ever). Sharing is not part of
+    the product yet, so nobody has shared: the funnel's last two steps are 0 until it is."""
+    return set()
+
+
+def adoption_funnel(employees=None) -> Funnel:
+    employees = employees if employees is not None else in_programme()
+    counts = employees.aggregate(
+        invited=Count("pk"), registered=Count("pk", filter=Q(user__isnull=False))
+    )
+    ids = set(employees.filter(user__isnull=False).values_list("pk", flat=True))
+    activated = len(ids & sharers_since(None))
+    active = len(ids & sharers_since(timezone.now() - timedelta(days=30)))
+    return Funnel(counts["invited"], counts["registered"], activated, active)
+
+
+def adoption_by_department() -> list[dict]:
+    rows = (
+        in_programme()
+        .values("department__name")
+        .annotate(invited=Count("pk"), registered=Count("pk", filter=Q(user__isnull=False)))
+        .order_by("department__name")
+    )
+    return [
+        {
+            "department": row["department__name"] or _("No department"),
+            "invited": row["invited"],
+            "registered": row["registered"],
+            "rate": row["registered"] / row["invited"] if row["invited"] else None,
+        }
+        for row in rows
+    ]
+
+
+def create_admin(*, email: str, password: str, name: str = "") -> Employee:
+    """The first admin of a new installation: a superuser (for /admin/) with an admin profile."""
+    from allauth.account.models import EmailAddress
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise PeopleError(_("An account with this e-mail address already exists."))
+        user = User.objects.create_superuser(email=email, password=password)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        employee, _created = Employee.objects.update_or_create(
+            email=email,
+            defaults={"user": user, "name": name or email.split("@")[0], "role": "admin"},
+        )
+    return employee
