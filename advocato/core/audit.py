@@ -129,4 +129,6 @@ def register_m2m(through: type[models.Model], model: type[models.Model], field: 
             if before != after:
                 record("update", instance, {field: before}, {field: after})
 
-    m2m_changed.connect(handler, sender=through, dispatch_uid=f"audit:m2m:{through._meta.label}")
+    m2m_changed.connect(
+        handler, sender=through, weak=False, dispatch_uid=f"audit:m2m:{through._meta.label}"
+    )

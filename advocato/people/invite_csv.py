@@ -79,11 +79,17 @@ class ParseResult:
         return not self.problems
 
 
+HEADER_ALIASES = {"e_mail": "email", "firstname": "first_name", "lastname": "last_name"}
+
+
 def _normalise_header(name: str) -> str:
-    return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
+    key = name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
+    return HEADER_ALIASES.get(key, key)
 
 
 def _decode(data: bytes) -> str:
+    if b"\x00" in data:
+        raise InviteCSVError(_("The file contains binary data; it does not look like a CSV file."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -95,8 +101,6 @@ def _decode(data: bytes) -> str:
             )
             % {"line": line}
         ) from exc
-    if "\x00" in text:
-        raise InviteCSVError(_("The file contains binary data; it does not look like a CSV file."))
     return text
 
 
@@ -199,7 +203,10 @@ def _problem(line: int, column: str, value: str, message: str) -> dict:
 
 def _check_row(line, columns, values, seen, existing_emails) -> tuple[dict, list[dict]]:
     problems: list[dict] = []
-    if len(values) != len(columns):
+    # Some programs drop empty cells at the end of a line; extra cells are a real mistake.
+    if len(values) < len(columns):
+        values = values + [""] * (len(columns) - len(values))
+    elif len(values) > len(columns) and any(v.strip() for v in values[len(columns) :]):
         return {}, [
             _problem(
                 line,
@@ -209,8 +216,10 @@ def _check_row(line, columns, values, seen, existing_emails) -> tuple[dict, list
                 % {"got": len(values), "want": len(columns)},
             )
         ]
+    values = values[: len(columns)]
     raw = {c: v.strip() for c, v in zip(columns, values, strict=True)}
-    for column, value in raw.items():
+    for column, cell in zip(columns, values, strict=True):
+        value = cell.lstrip(" ")
         if value.startswith(FORMULA_PREFIXES):
             problems.append(
                 _problem(

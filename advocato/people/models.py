@@ -126,7 +126,8 @@ class Group(models.Model):
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
+    zones = sorted(tz for tz in zoneinfo.available_timezones() if "/" in tz)
+    return [(tz, tz) for tz in ["UTC", *zones]]
 
 
 class Employee(models.Model):

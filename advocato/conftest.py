@@ -1,0 +1,163 @@
+"""Shared test personas and helpers: an admin, a curator, an analyst, a manager and two
+advocates in different departments, each a registered employee with a known password."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+PASSWORD = "Persona-Passw0rd-2026"
+SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_employee(
+    email: str, *, role: str = "advocate", department: str = "", name: str = "", **extra
+):
+    from allauth.account.models import EmailAddress
+
+    from advocato.people import services
+    from advocato.people.models import Employee, User
+
+    user = User.objects.create_user(email=email, password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    dept = services.department_named(department)
+    return Employee.objects.create(
+        user=user,
+        email=email,
+        name=name or email.split("@")[0].replace(".", " ").title(),
+        role=role,
+        department=dept,
+        **extra,
+    )
+
+
+@pytest.fixture
+def admin(db):
+    return make_employee("admin@example.com", role="admin", department="Communications")
+
+
+@pytest.fixture
+def curator(db):
+    return make_employee("curator@example.com", role="curator", department="Communications")
+
+
+@pytest.fixture
+def analyst(db):
+    return make_employee("analyst@example.com", role="analyst", department="Finance")
+
+
+@pytest.fixture
+def manager(db):
+    return make_employee("manager@example.com", role="manager", department="Sales")
+
+
+@pytest.fixture
+def advocate(db):
+    return make_employee("anna@example.com", department="Sales", name="Anna Holm")
+
+
+@pytest.fixture
+def advocate_engineering(db):
+    return make_employee("lars@example.com", department="Engineering", name="Lars Berg")
+
+
+@pytest.fixture
+def personas(admin, curator, analyst, manager, advocate, advocate_engineering):
+    return {
+        "admin": admin,
+        "curator": curator,
+        "analyst": analyst,
+        "manager": manager,
+        "advocate": advocate,
+        "advocate_engineering": advocate_engineering,
+    }
+
+
+@pytest.fixture
+def login(client):
+    def _login(employee):
+        client.force_login(employee.user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server on 127.0.0.1 that keeps every message it receives."""
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        def __init__(self):
+            self.messages: list = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            from email import message_from_bytes
+            from email.policy import default
+
+            self.messages.append(message_from_bytes(envelope.original_content, policy=default))
+            return "250 OK"
+
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    sink.host, sink.port = controller.hostname, controller.port
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_sink):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_sink.host
+    settings.EMAIL_PORT = smtp_sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return smtp_sink
+
+
+def chromium_path() -> str | None:
+    return (
+        os.environ.get("ADVOCATO_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium driven by Playwright; the test is skipped when chromium is absent."""
+    path = chromium_path()
+    if path is None:
+        pytest.skip("chromium is not installed (apt-get install chromium): browser test skipped")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the product's own settings, with a throw-away data dir, tasks
+run at once, plain HTTP for the test client and a quick password hasher."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ADVOCATO_DATA_DIR", tempfile.mkdtemp(prefix="advocato-test-"))
+os.environ["ADVOCATO_HUEY_IMMEDIATE"] = "1"
+os.environ["ADVOCATO_HTTPS"] = "0"
+
+from .settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
