@@ -101,7 +101,7 @@ def smtp_sink():
         def __init__(self):
             self.messages: list = []
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        async def handle_DATA(self, server, session, envelope):
             from email import message_from_bytes
             from email.policy import default
 

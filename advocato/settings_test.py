@@ -8,7 +8,7 @@ os.environ.setdefault("ADVOCATO_DATA_DIR", tempfile.mkdtemp(prefix="advocato-tes
 os.environ["ADVOCATO_HUEY_IMMEDIATE"] = "1"
 os.environ["ADVOCATO_HTTPS"] = "0"
 
-from .settings import *  # noqa: E402, F403
+from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,78 @@
+"""The demo company: realistic, deterministic, quick, and its logins show each feature."""
+
+import pytest
+from django.urls import reverse
+
+from advocato.cli import DEMO_PASSWORD
+from advocato.core.demo import build_demo
+from advocato.core.models import AuditEntry
+from advocato.people import services
+from advocato.people.models import Department, Employee, Group, Location, Team, User
+
+LOGINS = [
+    "admin@nordlys.example",
+    "curator@nordlys.example",
+    "analyst@nordlys.example",
+    "manager@nordlys.example",
+    "anna.holm@nordlys.example",
+    "lars.berg@nordlys.example",
+]
+
+
+def fingerprint():
+    return sorted(
+        Employee.objects.values_list("email", "name", "department__name", "language", "role")
+    )
+
+
+@pytest.mark.django_db
+def test_demo_company_is_realistic():
+    summary = build_demo(quiet=True)
+    assert summary["employees"] == Employee.objects.count() == 300
+    assert 6 <= Department.objects.count() <= 10
+    assert Team.objects.count() >= 10 and Location.objects.count() >= 5
+    languages = set(Employee.objects.values_list("language", flat=True))
+    assert languages == {"en", "da", "nb"}
+    funnel = services.adoption_funnel()
+    assert 0 < funnel.registered < funnel.invited  # some invited but not registered
+    assert Employee.objects.filter(user__isnull=True, invitations__revoked_at=None).exists()
+    assert Employee.objects.filter(role="manager").count() >= 10
+    assert Employee.objects.filter(manager__isnull=False).count() > 250
+    assert AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_is_deterministic():
+    build_demo(quiet=True)
+    first = fingerprint()
+    for model in (Employee, User, Team, Department, Location, Group):
+        model.objects.all().delete()
+    build_demo(quiet=True)
+    assert fingerprint() == first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email", LOGINS)
+def test_every_demo_login_works(client, email):
+    build_demo(quiet=True)
+    assert client.login(email=email, password=DEMO_PASSWORD)
+    assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_admin_sees_the_funnel_of_the_company(client):
+    build_demo(quiet=True)
+    client.login(email="admin@nordlys.example", password=DEMO_PASSWORD)
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    funnel = services.adoption_funnel()
+    assert f'data-step="invited">{funnel.invited}<' in html
+    assert f'data-step="registered">{funnel.registered}<' in html
+    assert "Engineering" in html  # adoption by department
+
+
+@pytest.mark.django_db
+def test_demo_manager_sees_their_team(client):
+    build_demo(quiet=True)
+    client.login(email="manager@nordlys.example", password=DEMO_PASSWORD)
+    html = client.get(reverse("people:team"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Anna Holm" in html
