@@ -227,6 +227,10 @@ class Employee(models.Model):
         return invitation.status
 
 
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class Invitation(models.Model):
     """An invitation e-mail with a signed link. The link's signature carries when it was issued
     (it expires after INVITATION_VALID_DAYS); `nonce` ties it to this row, so revoking works."""
@@ -242,7 +246,7 @@ class Invitation(models.Model):
         related_name="+",
         verbose_name=_("invited by"),
     )
-    nonce = models.CharField(max_length=32, default=secrets.token_urlsafe, editable=False)
+    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
     send_count = models.PositiveIntegerField(_("times sent"), default=0)
