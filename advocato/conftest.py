@@ -161,3 +161,8 @@ def browser():
             yield instance
         finally:
             instance.close()
+            # Inside Playwright's event loop Django keeps a connection of its own; close it, or
+            # PostgreSQL cannot drop the test database afterwards.
+            from django.db import connections
+
+            connections.close_all()

@@ -1,0 +1,88 @@
+"""English, Danish and Norwegian: complete catalogues, the browser's language by default, and a
+per-user choice that follows the employee."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.urls import reverse
+
+import advocato
+
+LOCALE = Path(advocato.__file__).parent / "locale"
+
+
+@pytest.mark.parametrize("language", ["da", "nb"])
+def test_every_string_is_translated(language):
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    missing = [e.msgid for e in catalogue.untranslated_entries()]
+    fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
+    assert missing == [] and fuzzy == []
+    assert len(catalogue) > 200
+
+
+@pytest.mark.parametrize("language", ["da", "nb"])
+def test_placeholders_survive_translation(language):
+    import re
+
+    pattern = re.compile(r"%\(\w+\)[sd]|%\(\w+\)\.\d+f")
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    wrong = []
+    for entry in catalogue.translated_entries():
+        wanted = sorted(pattern.findall(entry.msgid))
+        translations = [entry.msgstr] if entry.msgstr else list(entry.msgstr_plural.values())
+        wrong += [entry.msgid for t in translations if sorted(pattern.findall(t)) != wanted]
+    assert wrong == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("accept", "lang", "text"), [("da-DK,da;q=0.9", "da", "Log ind"),
+                                                      ("nb-NO,nb;q=0.9", "nb", "Logg inn"),
+                                                      ("en-GB", "en", "Sign in")])  # fmt: skip
+def test_sign_in_page_follows_the_browser(client, accept, lang, text):
+    html = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    assert f'<html lang="{lang}">' in html
+    assert text in html
+
+
+@pytest.mark.django_db
+def test_an_employee_choice_wins_over_the_browser_and_is_kept(client, advocate):
+    client.force_login(advocate.user)
+    client.post(reverse("core:set_language"), {"language": "nb", "next": "/"})
+    advocate.refresh_from_db()
+    assert advocate.ui_language == "nb"
+    client.cookies.clear()
+    client.force_login(advocate.user)  # another browser, asking for Danish
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert '<html lang="nb">' in html
+    # Choosing "follow the browser" again:
+    client.post(reverse("core:set_language"), {"language": "", "next": "/"})
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert '<html lang="da">' in html
+
+
+@pytest.mark.django_db
+def test_language_switch_refuses_unknown_languages_and_foreign_redirects(client, advocate):
+    client.force_login(advocate.user)
+    response = client.post(
+        reverse("core:set_language"), {"language": "xx", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+    advocate.refresh_from_db()
+    assert advocate.ui_language == ""
+
+
+@pytest.mark.django_db
+def test_the_invitation_email_is_in_the_invitees_language(
+    admin, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from advocato.people import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite_employee(
+            invited_by=admin, email="d@example.com", name="Dorte", language="da"
+        )
+    assert mail.outbox[0].body.startswith("Hej Dorte,")
+    assert "Advocato" in mail.outbox[0].subject
