@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
-def funnel_svg(steps: list[dict], *, title: str, width: int = 640) -> SafeString:
+def funnel_svg(steps: list[dict], *, title: str, width: int = 440) -> SafeString:
     """Horizontal bars, one per funnel step, each as long as its count relative to the first."""
     bar_height, gap, label_width = 28, 14, 0
     top = max((s["count"] for s in steps), default=0) or 1

@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
   // On wide screens the navigation is always shown; on phones it folds into "Menu".
   var menu = document.querySelector("details.menu");
   if (menu) {
