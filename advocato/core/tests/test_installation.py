@@ -90,3 +90,29 @@ def test_the_cli_lists_its_commands(tmp_path):
     assert result.returncode == 0
     for command in ("demo", "serve", "worker", "migrate", "createadmin"):
         assert command in result.stdout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/people/employee/",
+        "/admin/people/user/",
+        "/admin/people/user/add/",
+        "/admin/people/invitation/",
+        "/admin/core/auditentry/",
+        "/admin/core/organisation/",
+    ],
+)
+def test_django_admin_pages_open_for_superusers(client, admin, path):
+    admin.user.is_staff = admin.user.is_superuser = True
+    admin.user.save()
+    client.force_login(admin.user)
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.django_db
+def test_django_admin_is_closed_to_other_staff(client, advocate):
+    client.force_login(advocate.user)
+    assert client.get("/admin/").status_code == 302

@@ -267,3 +267,32 @@ def test_require_mfa_sends_admins_to_set_up_an_authenticator(login, admin, advoc
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
     assert login(advocate).get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_sets_up_an_authenticator_and_then_gets_in(client, admin):
+    from allauth.mfa.totp.internal.auth import (
+        SECRET_SESSION_KEY,
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    org = Organisation.get()
+    org.require_mfa_for_admins = True
+    org.save()
+    from advocato.conftest import PASSWORD
+
+    signed_in = client.post(reverse("account_login"), {"login": admin.email, "password": PASSWORD})
+    assert signed_in["Location"] == reverse("home")
+    assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+    # allauth asks for the password once more before showing the secret.
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    wrong = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
+    assert wrong.status_code == 200
+    assert client.get(reverse("people:list")).status_code == 302
+    client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert client.get(reverse("people:list")).status_code == 200
