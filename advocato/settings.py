@@ -257,5 +257,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ADVOCATO_LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}},
+    # Huey's consumer prints through its own handler; don't print every line twice.
+    "loggers": {"huey": {"level": "INFO", "propagate": False}},
 }

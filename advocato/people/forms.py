@@ -108,6 +108,16 @@ class EmployeeForm(forms.ModelForm):
             current = current.manager
         return manager
 
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        original = Employee.objects.filter(pk=self.instance.pk).first()
+        if original is not None:
+            try:
+                services.check_keeps_an_admin(original, role=role, active=original.is_active)
+            except services.PeopleError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return role
+
     def clean(self):
         data = super().clean()
         if data.get("team_name") and not data.get("department_name"):

@@ -213,7 +213,8 @@ class Employee(models.Model):
 
     @cached_property
     def latest_invitation(self) -> Invitation | None:
-        return self.invitations.order_by("-created_at").first()
+        # Reads prefetched invitations when a list view prefetched them.
+        return max(self.invitations.all(), key=lambda i: i.created_at, default=None)
 
     @property
     def status(self) -> str:

@@ -272,7 +272,20 @@ def revoke_invitation(employee: Employee) -> int:
     return count
 
 
+def check_keeps_an_admin(employee: Employee, *, role: str, active: bool) -> None:
+    """The organisation may never be left without an active admin."""
+    if employee.role != "admin" or (role == "admin" and active):
+        return
+    others = Employee.objects.filter(role="admin", is_active=True).exclude(pk=employee.pk)
+    if not others.exists():
+        raise PeopleError(
+            _("%(name)s is the only admin; make someone else admin first.")
+            % {"name": employee.name}
+        )
+
+
 def set_active(employee: Employee, active: bool) -> None:
+    check_keeps_an_admin(employee, role=employee.role, active=active)
     employee.is_active = active
     employee.save(update_fields=["is_active"])
     if employee.user_id:

@@ -276,6 +276,7 @@ def team(request):
     reports = (
         Employee.objects.filter(manager=request.employee)
         .select_related("department", "team", "user")
+        .prefetch_related("invitations")
         .order_by("name")
     )
     funnel = services.adoption_funnel(services.in_programme().filter(manager=request.employee))

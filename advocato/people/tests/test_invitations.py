@@ -296,3 +296,36 @@ def test_admin_sets_up_an_authenticator_and_then_gets_in(client, admin):
     assert client.get(reverse("people:list")).status_code == 302
     client.post(reverse("mfa_activate_totp"), {"code": code})
     assert client.get(reverse("people:list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_last_admin_cannot_be_demoted_or_deactivated(login, admin, advocate):
+    client = login(admin)
+    response = client.post(
+        reverse("people:detail", args=[admin.pk]),
+        {
+            "name": admin.name,
+            "language": "en",
+            "time_zone": "Europe/Copenhagen",
+            "role": "advocate",
+        },
+    )
+    assert "the only admin" in response.content.decode()
+    admin.refresh_from_db()
+    assert admin.role == "admin"
+    with pytest.raises(services.PeopleError, match="only admin"):
+        services.set_active(admin, False)
+    # With a second admin, the first may step down.
+    advocate.role = "admin"
+    advocate.save()
+    client.post(
+        reverse("people:detail", args=[admin.pk]),
+        {
+            "name": admin.name,
+            "language": "en",
+            "time_zone": "Europe/Copenhagen",
+            "role": "advocate",
+        },
+    )
+    admin.refresh_from_db()
+    assert admin.role == "advocate"
