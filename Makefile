@@ -36,8 +36,13 @@ format: install
 messages: install
 	cd advocato && ../$(BIN)/advocato makemessages -l da -l nb --no-obsolete --add-location file
 
-bench: install
-	@echo "No benchmarks yet."
+BENCHES := $(patsubst bench/%.py,%,$(filter-out bench/_%.py,$(wildcard bench/*.py)))
+
+bench: $(addprefix bench-,$(BENCHES))
+
+bench-%: install
+	@echo "== bench $*"
+	cd bench && ../$(BIN)/python $*.py
 
 clean:
 	rm -rf $(VENV) .advocato-demo .pytest_cache

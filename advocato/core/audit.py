@@ -65,13 +65,10 @@ def snapshot(instance: models.Model, exclude: set[str] | None = None) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def record(action: str, instance: models.Model, before=None, after=None, actor=None) -> None:
+def _entry(action: str, instance: models.Model, before, after, actor):
     from .models import AuditEntry
 
-    actor = actor or _audited_actor()
-    if actor is None:
-        return
-    AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor,
         actor_label=actor.email,
         action=action,
@@ -81,6 +78,27 @@ def record(action: str, instance: models.Model, before=None, after=None, actor=N
         before=before,
         after=after,
     )
+
+
+def record(action: str, instance: models.Model, before=None, after=None, actor=None) -> None:
+    actor = actor or _audited_actor()
+    if actor is not None:
+        _entry(action, instance, before, after, actor).save()
+
+
+def record_created(instances: list[models.Model], extra: dict | None = None) -> None:
+    """Log bulk-created rows (bulk writes send no signals). `extra` maps a row's pk to more
+    fields for its "after", e.g. the groups an employee was put in."""
+    from .models import AuditEntry
+
+    actor = _audited_actor()
+    if actor is None:
+        return
+    extra = extra or {}
+    entries = [
+        _entry("create", i, None, {**snapshot(i), **extra.get(i.pk, {})}, actor) for i in instances
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):
