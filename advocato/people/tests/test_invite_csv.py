@@ -218,3 +218,24 @@ def test_a_real_world_html_page_uploaded_as_csv_is_refused():
     page = (SHARED_FIXTURES / "pages" / "norwegian_tine_no_og.html").read_bytes()
     with pytest.raises(InviteCSVError):
         parse(page)
+
+
+@pytest.mark.django_db
+def test_one_failing_email_does_not_stop_the_rest_of_an_import(
+    admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    staged = services.stage_invite_import(uploaded_by=admin, filename="a.csv", data=GOOD.encode())
+    real = services.deliver_invitation
+    failed = []
+
+    def flaky(invitation_id, base_url=""):
+        if not failed:
+            failed.append(invitation_id)
+            raise ConnectionRefusedError("SMTP is away")
+        return real(invitation_id, base_url)
+
+    monkeypatch.setattr(services, "deliver_invitation", flaky)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.run_invite_import(staged, invited_by=admin)
+    # The failed one was queued again on its own and went out; nobody got two e-mails.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r["email"] for r in staged.rows)
