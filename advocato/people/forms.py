@@ -78,6 +78,11 @@ class EmployeeForm(forms.ModelForm):
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
+    field_order = [
+        "name", "title", "department_name", "team_name", "location_name",
+        "language", "time_zone", "manager", "role", "groups",
+    ]  # fmt: skip
+
     class Meta:
         model = Employee
         fields = ["name", "title", "language", "time_zone", "manager", "groups", "role"]

@@ -20,6 +20,13 @@ def percent(value):
 
 
 @register.filter
+def role_label(role):
+    from advocato.people.models import Role
+
+    return Role(role).label if role in Role.values else role
+
+
+@register.filter
 def status_label(status):
     labels = {
         "registered": _("Registered"),
