@@ -12,7 +12,9 @@ import pytest
 from django.db import connection
 
 
-def run_cli(*args, data_dir: Path, extra_env: dict | None = None, input_text: str | None = None):
+def run_cli(  # also used by test_worker
+    *args, data_dir: Path, extra_env: dict | None = None, input_text: str | None = None
+):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ADVOCATO_", "DJANGO_"))}
     env.pop("DATABASE_URL", None)
     env.update({"ADVOCATO_DATA_DIR": str(data_dir), **(extra_env or {})})
