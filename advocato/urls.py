@@ -7,6 +7,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("advocato.core.urls")),
     path("", include("advocato.people.urls")),
+    # The login address is the employee's e-mail, set by admins: no self-service changes.
+    path("accounts/email/", core_views.email_managed_by_admins, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -60,6 +60,9 @@ def snapshot(instance: models.Model, exclude: set[str] | None = None) -> dict:
         if field.name in exclude:
             continue
         value = getattr(instance, field.attname)
+        if field.is_relation and value is not None:
+            # The log is read by people: "Sales", not "3". (Loads the row unless cached.)
+            value = str(getattr(instance, field.name))
         data[field.name] = value
     # Round-trip through JSON so dates, decimals and UUIDs are stored as the log shows them.
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))

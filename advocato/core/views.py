@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,12 +62,12 @@ def set_language(request):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
     response = HttpResponseRedirect(next_url)
-    if code and not check_for_language(code):
+    if code and code not in dict(settings.LANGUAGES):
         return response
     employee = getattr(request, "employee", None)
     if employee is not None:
-        employee.ui_language = code
-        employee.save(update_fields=["ui_language"])
+        # A preference, not an admin's change of data: written without the audit signals.
+        type(employee).objects.filter(pk=employee.pk).update(ui_language=code)
     if code:
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
@@ -81,6 +80,14 @@ def set_language(request):
     else:
         response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
     return response
+
+
+@employee_required
+def email_managed_by_admins(request):
+    messages.info(
+        request, _("Your e-mail address is managed by your Advocato admin. Ask them to change it.")
+    )
+    return redirect("core:profile")
 
 
 @role_required("admin")

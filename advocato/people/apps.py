@@ -12,6 +12,7 @@ class PeopleConfig(AppConfig):
 
         from . import models
 
+        audit.register(models.User, exclude={"password", "last_login"})
         for model in (
             models.Department,
             models.Team,

@@ -2,10 +2,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Department, Employee, Group, Language, Location, Role, Team, time_zone_choices
+from .validators import no_control_characters, no_formula
+
+TEXT_VALIDATORS = [no_formula, no_control_characters]
+
+
+def guard_text_fields(form: forms.BaseForm, names: list[str]) -> None:
+    for name in names:
+        form.fields[name].validators = [*form.fields[name].validators, *TEXT_VALIDATORS]
 
 
 class InviteForm(forms.Form):
@@ -43,6 +52,10 @@ class InviteForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ADVOCATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self, ["name", "title", "department", "team", "location"])
 
     def clean_email(self):
         try:
@@ -91,9 +104,11 @@ class EmployeeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         employee = self.instance
-        self.fields["manager"].queryset = Employee.objects.filter(is_active=True).exclude(
-            pk=employee.pk
-        )
+        guard_text_fields(self, ["name", "title", "department_name", "team_name", "location_name"])
+        # The current manager stays a choice even when they have been deactivated since.
+        self.fields["manager"].queryset = Employee.objects.filter(
+            Q(is_active=True) | Q(pk=employee.manager_id)
+        ).exclude(pk=employee.pk)
         self.initial.setdefault(
             "department_name", employee.department.name if employee.department else ""
         )
@@ -140,6 +155,7 @@ class EmployeeForm(forms.ModelForm):
         if commit:
             employee.save()
             self.save_m2m()
+            services.sync_account(employee)
         return employee
 
 
@@ -151,6 +167,10 @@ class ProfileForm(forms.ModelForm):
         fields = ["name", "title", "language", "ui_language", "time_zone"]
         labels = {"language": _("Language of the content you are offered")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self, ["name", "title"])
+
 
 class CSVUploadForm(forms.Form):
     file = forms.FileField(label=_("CSV file"))
@@ -160,6 +180,10 @@ class GroupForm(forms.ModelForm):
     class Meta:
         model = Group
         fields = ["name", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self, ["name", "description"])
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import zoneinfo
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from .models import Employee, Language, Role
+from .validators import formula_problem
 
 KNOWN_COLUMNS = [
     "email",
@@ -57,9 +59,6 @@ MAX_LENGTHS = {
     "manager_email": 254,
     "groups": 1000,
 }
-# A cell starting with one of these is run as a formula by spreadsheet programs when the data
-# is exported again ("CSV injection"); no real name, title or department starts with them.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LANGUAGE_ALIASES = {"no": "nb", "nn": "nb", "nob": "nb", "dk": "da", "dan": "da", "eng": "en"}
 TIME_ZONES = zoneinfo.available_timezones()
 
@@ -133,6 +132,8 @@ def parse_invite_csv(data: bytes, *, existing_emails: set[str] | None = None) ->
         existing_emails = {e.lower() for e in Employee.objects.values_list("email", flat=True)}
     result = ParseResult()
     seen: dict[str, int] = {}
+    file_lines: dict[str, int] = {}  # every address in the file, good row or not
+    email_at = columns.index("email")
     pending_managers: list[tuple[int, dict]] = []
     try:
         for values in reader:
@@ -145,6 +146,8 @@ def parse_invite_csv(data: bytes, *, existing_emails: set[str] | None = None) ->
                     _("The file has more than %(max)d people; split it into smaller files.")
                     % {"max": settings.INVITE_CSV_MAX_ROWS}
                 )
+            if email_at < len(values):
+                file_lines.setdefault(values[email_at].strip().lower(), line)
             row, problems = _check_row(line, columns, values, seen, existing_emails)
             if problems:
                 result.problems.extend(problems)
@@ -158,26 +161,69 @@ def parse_invite_csv(data: bytes, *, existing_emails: set[str] | None = None) ->
     if result.total == 0:
         raise InviteCSVError(_("The file has a header row but no people in it."))
 
-    good_emails = {row["email"] for _line, row in pending_managers}
-    for line, row in pending_managers:
-        manager = row.get("manager_email")
-        if manager and manager not in good_emails and manager not in existing_emails:
-            result.problems.append(
-                _problem(line, "manager_email", manager, _("No employee has this e-mail address."))
-            )
-        elif manager and manager == row["email"]:
-            result.problems.append(
-                _problem(line, "manager_email", manager, _("A person cannot be their own manager."))
-            )
-        else:
-            result.rows.append(row)
+    result.rows, manager_problems = _check_managers(pending_managers, existing_emails, file_lines)
+    result.problems.extend(manager_problems)
     result.problems.sort(key=lambda p: (p["line"], p["column"]))
     return result
 
 
+def _names(names: list[str]) -> str:
+    shown = ", ".join(n[:40] for n in names[:10])
+    return shown + (" …" if len(names) > 10 else "")
+
+
+def _check_managers(
+    pending: list[tuple[int, dict]], existing_emails: set[str], file_lines: dict[str, int]
+):
+    """Keep the rows whose manager exists — in Advocato, or among the rows that are kept.
+    Circles of managers are refused first; then, since dropping a row orphans the rows it
+    manages, rows are dropped until nothing changes."""
+    problems: list[dict] = []
+    rows = {row["email"]: (line, row) for line, row in pending}
+    kept = dict(pending)
+    for line, row in pending:
+        manager, visited = row["manager_email"], set()
+        while manager in rows and manager not in visited:
+            if manager == row["email"]:
+                message = (
+                    _("A person cannot be their own manager.")
+                    if row["manager_email"] == row["email"]
+                    else _("The managers form a circle.")
+                )
+                problems.append(_problem(line, "manager_email", row["manager_email"], message))
+                del kept[line]
+                break
+            visited.add(manager)
+            manager = rows[manager][1]["manager_email"]
+    changed = True
+    while changed:
+        changed = False
+        for line, row in list(kept.items()):
+            manager = row["manager_email"]
+            if not manager or manager in existing_emails:
+                continue
+            if manager in rows and rows[manager][0] in kept:
+                continue
+            if manager in file_lines:
+                message = _("The manager's own line (%(line)d) has a problem.") % {
+                    "line": file_lines[manager]
+                }
+            else:
+                message = _("No employee has this e-mail address.")
+            problems.append(_problem(line, "manager_email", manager, message))
+            del kept[line]
+            changed = True
+    return list(kept.values()), problems
+
+
 def _check_columns(columns: list[str]) -> None:
+    if len(columns) > 3 * len(KNOWN_COLUMNS):
+        raise InviteCSVError(
+            _("The header row has %(n)d columns; Advocato reads at most %(max)d.")
+            % {"n": len(columns), "max": len(KNOWN_COLUMNS)}
+        )
     unknown = [c for c in columns if c not in KNOWN_COLUMNS]
-    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    duplicated = sorted(c for c, n in Counter(columns).items() if n > 1)
     missing = []
     if "email" not in columns:
         missing.append("email")
@@ -188,9 +234,9 @@ def _check_columns(columns: list[str]) -> None:
         if missing:
             parts.append(_("missing column(s): %(c)s") % {"c": ", ".join(missing)})
         if unknown:
-            parts.append(_("unknown column(s): %(c)s") % {"c": ", ".join(unknown)})
+            parts.append(_("unknown column(s): %(c)s") % {"c": _names(unknown)})
         if duplicated:
-            parts.append(_("column(s) given twice: %(c)s") % {"c": ", ".join(duplicated)})
+            parts.append(_("column(s) given twice: %(c)s") % {"c": _names(duplicated)})
         raise InviteCSVError(
             _("The header row does not match: %(parts)s. Allowed columns: %(allowed)s.")
             % {"parts": "; ".join(parts), "allowed": ", ".join(KNOWN_COLUMNS)}
@@ -218,18 +264,10 @@ def _check_row(line, columns, values, seen, existing_emails) -> tuple[dict, list
         ]
     values = values[: len(columns)]
     raw = {c: v.strip() for c, v in zip(columns, values, strict=True)}
-    for column, cell in zip(columns, values, strict=True):
-        value = cell.lstrip(" ")
-        if value.startswith(FORMULA_PREFIXES):
-            problems.append(
-                _problem(
-                    line,
-                    column,
-                    value,
-                    _("Starts with “%(char)s”, which spreadsheets run as a formula.")
-                    % {"char": value[0].strip() or "tab"},
-                )
-            )
+    for column, value in raw.items():
+        formula = formula_problem(value)
+        if formula:
+            problems.append(_problem(line, column, value, formula))
         elif len(value) > MAX_LENGTHS.get(column, 200):
             problems.append(
                 _problem(

@@ -253,6 +253,7 @@ class Invitation(models.Model):
     send_count = models.PositiveIntegerField(_("times sent"), default=0)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_error = models.CharField(_("last sending error"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

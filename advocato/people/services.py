@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -97,10 +97,9 @@ def invite_employee(
     language: str = "",
     time_zone: str = "",
     manager: Employee | None = None,
-    groups: list[str] | None = None,
+    groups: list[Group] | list[str] | None = None,
     role: str = "advocate",
     base_url: str = "",
-    send: bool = True,
 ) -> Employee:
     """Create the employee and their invitation, and e-mail it once the transaction commits."""
     email = check_new_email(email)
@@ -119,10 +118,10 @@ def invite_employee(
         role=role,
     )
     if groups:
-        employee.groups.set(groups_named(groups))
+        names = [g for g in groups if isinstance(g, str)]
+        employee.groups.set([g for g in groups if isinstance(g, Group)] + groups_named(names))
     invitation = Invitation.objects.create(employee=employee, invited_by=invited_by)
-    if send:
-        queue_invitation_email(invitation, base_url)
+    queue_invitation_email(invitation, base_url)
     return employee
 
 
@@ -146,13 +145,16 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_url(invitation: Invitation, base_url: str = "") -> str:
-    base = (base_url or settings.SITE_URL or "http://localhost:8000").rstrip("/")
+    # The configured public address wins over the one a request happened to arrive on.
+    base = (settings.SITE_URL or base_url or "http://localhost:8000").rstrip("/")
     return base + reverse("people:accept", args=[invitation_token(invitation)])
 
 
-def deliver_invitation(invitation_id: int, base_url: str = "") -> bool:
+def deliver_invitation(invitation_id: int, base_url: str = "", connection=None) -> bool:
     """Send (or send again) the invitation e-mail, in the invitee's language. Returns False when
-    the invitation is no longer open (accepted or revoked since it was queued)."""
+    the invitation is no longer open (accepted, revoked or the person deactivated since it was
+    queued). A failure is written on the invitation for the admin to see, then raised so the
+    worker retries."""
     from django.core.mail import EmailMultiAlternatives
 
     invitation = (
@@ -160,29 +162,32 @@ def deliver_invitation(invitation_id: int, base_url: str = "") -> bool:
     )
     if invitation is None or invitation.accepted_at or invitation.revoked_at:
         return False
-    # The signed timestamp starts the link's validity, so stamp `sent_at` first.
-    now = timezone.now()
-    Invitation.objects.filter(pk=invitation.pk).update(
-        sent_at=now, send_count=invitation.send_count + 1
-    )
-    invitation.sent_at = now
     employee = invitation.employee
+    if employee.user_id or not employee.is_active:
+        return False
     org = Organisation.get()
     context = {
         "employee": employee,
         "invitation": invitation,
         "organisation": org,
-        "url": invitation_url(invitation, base_url),
+        "url": invitation_url(invitation, base_url),  # signed now: the link's validity starts
         "valid_days": settings.INVITATION_VALID_DAYS,
         "invited_by": invitation.invited_by,
     }
     with translation.override(employee.language):
-        subject = _("%(org)s invites you to Advocato") % {"org": org.name}
+        subject = _("%(org)s invites you to Advocato") % {"org": " ".join(org.name.split())}
         text = render_to_string("people/email/invitation.txt", context)
         html = render_to_string("people/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[employee.email])
+    message = EmailMultiAlternatives(subject, text, to=[employee.email], connection=connection)
     message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        message.send()
+    except Exception as exc:
+        Invitation.objects.filter(pk=invitation.pk).update(last_error=str(exc)[:300] or repr(exc))
+        raise
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now(), send_count=F("send_count") + 1, last_error=""
+    )
     return True
 
 
@@ -232,7 +237,7 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         employee = Employee.objects.select_for_update().get(pk=locked.employee_id)
-        if locked.accepted_at or locked.revoked_at or employee.user_id:
+        if locked.accepted_at or locked.revoked_at or employee.user_id or not employee.is_active:
             raise PeopleError(_("This invitation has already been used or was withdrawn."))
         if User.objects.filter(email__iexact=employee.email).exists():
             raise PeopleError(
@@ -242,6 +247,7 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         employee.user = user
         employee.save(update_fields=["user"])
+        sync_account(employee)
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
     return user
@@ -258,6 +264,13 @@ def resend_invitation(
     invitation = employee.invitations.filter(accepted_at=None, revoked_at=None).first()
     if invitation is None:
         invitation = Invitation.objects.create(employee=employee, invited_by=invited_by)
+    else:
+        audit.record(
+            "update",
+            invitation,
+            {"resend_requested": None},
+            {"resend_requested": timezone.now().isoformat()},
+        )
     queue_invitation_email(invitation, base_url)
     return invitation
 
@@ -292,12 +305,21 @@ def check_keeps_an_admin(employee: Employee, *, role: str, active: bool) -> None
         )
 
 
+def sync_account(employee: Employee) -> None:
+    """The login follows the employee: only active people sign in, and only admins reach the
+    Django admin (as superusers). Call after changing role or active."""
+    if employee.user_id:
+        is_admin = employee.role == "admin" and employee.is_active
+        User.objects.filter(pk=employee.user_id).update(
+            is_active=employee.is_active, is_staff=is_admin, is_superuser=is_admin
+        )
+
+
 def set_active(employee: Employee, active: bool) -> None:
     check_keeps_an_admin(employee, role=employee.role, active=active)
     employee.is_active = active
     employee.save(update_fields=["is_active"])
-    if employee.user_id:
-        User.objects.filter(pk=employee.user_id).update(is_active=active)
+    sync_account(employee)
 
 
 # --- Importing a CSV -----------------------------------------------------------------------
@@ -351,77 +373,87 @@ def run_invite_import(
             % {"emails": ", ".join(taken[:5]) + (" …" if len(taken) > 5 else "")}
         )
     org = Organisation.get()
-    with transaction.atomic():
-        departments = _by_name(Department, {r["department"] for r in rows if r["department"]})
-        locations = _by_name(Location, {r["location"] for r in rows if r["location"]})
-        groups = _by_name(Group, {g for r in rows for g in r["groups"]})
-        teams: dict[tuple[int, str], Team] = {}
-        for department in {r["department"].lower() for r in rows if r["team"]}:
-            dept = departments[department]
-            names = {r["team"] for r in rows if r["team"] and r["department"].lower() == department}
-            for key, team in _by_name(Team, names, department=dept).items():
-                teams[(dept.pk, key)] = team
+    try:
+        with transaction.atomic():
+            return _import_rows(invite_import, rows, org, invited_by, base_url)
+    except IntegrityError as exc:
+        raise PeopleError(
+            _("Someone changed the same people at the same moment. Upload the file again.")
+        ) from exc
 
-        employees = []
-        for row in rows:
-            dept = departments.get(row["department"].lower()) if row["department"] else None
-            employees.append(
-                Employee(
-                    email=row["email"],
-                    name=row["name"],
-                    title=row["title"],
-                    department=dept,
-                    team=teams.get((dept.pk, row["team"].lower()))
-                    if dept and row["team"]
-                    else None,
-                    location=locations.get(row["location"].lower()) if row["location"] else None,
-                    language=row["language"] or org.default_language,
-                    time_zone=row["time_zone"] or org.time_zone,
-                    role=row["role"],
-                )
+
+def _import_rows(invite_import, rows, org, invited_by, base_url) -> int:
+    # Lock the upload: a double click or a second tab must not import it twice.
+    if InviteImport.objects.select_for_update().get(pk=invite_import.pk).imported_at:
+        raise PeopleError(_("This file has already been imported."))
+    departments = _by_name(Department, {r["department"] for r in rows if r["department"]})
+    locations = _by_name(Location, {r["location"] for r in rows if r["location"]})
+    groups = _by_name(Group, {g for r in rows for g in r["groups"]})
+    teams: dict[tuple[int, str], Team] = {}
+    for department in {r["department"].lower() for r in rows if r["team"]}:
+        dept = departments[department]
+        names = {r["team"] for r in rows if r["team"] and r["department"].lower() == department}
+        for key, team in _by_name(Team, names, department=dept).items():
+            teams[(dept.pk, key)] = team
+
+    employees = []
+    for row in rows:
+        dept = departments.get(row["department"].lower()) if row["department"] else None
+        employees.append(
+            Employee(
+                email=row["email"],
+                name=row["name"],
+                title=row["title"],
+                department=dept,
+                team=teams.get((dept.pk, row["team"].lower())) if dept and row["team"] else None,
+                location=locations.get(row["location"].lower()) if row["location"] else None,
+                language=row["language"] or org.default_language,
+                time_zone=row["time_zone"] or org.time_zone,
+                role=row["role"],
             )
-        Employee.objects.bulk_create(employees, batch_size=500)
-        created = {e.email: e for e in employees}
+        )
+    Employee.objects.bulk_create(employees, batch_size=500)
+    created = {e.email: e for e in employees}
 
-        manager_emails = {r["manager_email"] for r in rows if r["manager_email"]} - set(created)
-        managers = {e.email: e for e in Employee.objects.filter(email__in=sorted(manager_emails))}
-        managers.update(created)
-        with_manager = []
-        for row in rows:
-            if row["manager_email"]:
-                manager = managers.get(row["manager_email"])
-                if manager is None:
-                    raise PeopleError(
-                        _("Manager %(email)s is no longer in Advocato. Upload the file again.")
-                        % {"email": row["manager_email"]}
-                    )
-                created[row["email"]].manager = manager
-                with_manager.append(created[row["email"]])
-        Employee.objects.bulk_update(with_manager, ["manager"], batch_size=500)
+    manager_emails = {r["manager_email"] for r in rows if r["manager_email"]} - set(created)
+    managers = {e.email: e for e in Employee.objects.filter(email__in=sorted(manager_emails))}
+    managers.update(created)
+    with_manager = []
+    for row in rows:
+        if row["manager_email"]:
+            manager = managers.get(row["manager_email"])
+            if manager is None:
+                raise PeopleError(
+                    _("Manager %(email)s is no longer in Advocato. Upload the file again.")
+                    % {"email": row["manager_email"]}
+                )
+            created[row["email"]].manager = manager
+            with_manager.append(created[row["email"]])
+    Employee.objects.bulk_update(with_manager, ["manager"], batch_size=500)
 
-        through = Employee.groups.through
-        memberships = [
-            through(employee_id=created[r["email"]].pk, group_id=groups[g.lower()].pk)
-            for r in rows
-            for g in dict.fromkeys(g.lower() for g in r["groups"])
-        ]
-        through.objects.bulk_create(memberships, batch_size=1000)
+    through = Employee.groups.through
+    memberships = [
+        through(employee_id=created[r["email"]].pk, group_id=groups[g.lower()].pk)
+        for r in rows
+        for g in dict.fromkeys(g.lower() for g in r["groups"])
+    ]
+    through.objects.bulk_create(memberships, batch_size=1000)
 
-        invitations = [Invitation(employee=e, invited_by=invited_by) for e in employees]
-        Invitation.objects.bulk_create(invitations, batch_size=500)
+    invitations = [Invitation(employee=e, invited_by=invited_by) for e in employees]
+    Invitation.objects.bulk_create(invitations, batch_size=500)
 
-        group_names = {
-            created[r["email"]].pk: {"groups": sorted(groups[g.lower()].name for g in r["groups"])}
-            for r in rows
-            if r["groups"]
-        }
-        audit.record_created(employees, extra=group_names)
-        audit.record_created(invitations)
-        queue_invitation_emails(invitations, base_url)
+    group_names = {
+        created[r["email"]].pk: {"groups": sorted(groups[g.lower()].name for g in r["groups"])}
+        for r in rows
+        if r["groups"]
+    }
+    audit.record_created(employees, extra=group_names)
+    audit.record_created(invitations)
+    queue_invitation_emails(invitations, base_url)
 
-        invite_import.imported_at = timezone.now()
-        invite_import.imported_count = len(employees)
-        invite_import.save(update_fields=["imported_at", "imported_count"])
+    invite_import.imported_at = timezone.now()
+    invite_import.imported_count = len(employees)
+    invite_import.save(update_fields=["imported_at", "imported_count"])
     return len(employees)
 
 
@@ -489,10 +521,11 @@ def in_programme():
     )
 
 
-def sharers_since(since) -> set[int]:
-    """Employee ids with at least one share since `since` (None: ever). Sharing is not part of
-    the product yet, so nobody has shared: the funnel's last two steps are 0 until it is."""
-    return set()
+def sharers_since(since):
+    """Employees with at least one share since `since` (None: ever), as a queryset of ids.
+    Sharing is not part of the product yet, so nobody has shared: the funnel's last two steps
+    are 0 until the sharing app answers this."""
+    return Employee.objects.none().values("pk")
 
 
 def adoption_funnel(employees=None) -> Funnel:
@@ -500,9 +533,9 @@ def adoption_funnel(employees=None) -> Funnel:
     counts = employees.aggregate(
         invited=Count("pk"), registered=Count("pk", filter=Q(user__isnull=False))
     )
-    ids = set(employees.filter(user__isnull=False).values_list("pk", flat=True))
-    activated = len(ids & sharers_since(None))
-    active = len(ids & sharers_since(timezone.now() - timedelta(days=30)))
+    registered = employees.filter(user__isnull=False)
+    activated = registered.filter(pk__in=sharers_since(None)).count()
+    active = registered.filter(pk__in=sharers_since(timezone.now() - timedelta(days=30))).count()
     return Funnel(counts["invited"], counts["registered"], activated, active)
 
 

@@ -26,7 +26,8 @@ def _base_url(request) -> str:
 
 STATUS_FILTERS = {
     "registered": Q(user__isnull=False, is_active=True),
-    "invited": Q(user__isnull=True, is_active=True),
+    "invited": Q(user__isnull=True, is_active=True, open_invitation=True),
+    "withdrawn": Q(user__isnull=True, is_active=True, open_invitation=False),
     "inactive": Q(is_active=False),
 }
 
@@ -47,7 +48,7 @@ def employee_list(request):
     if status in STATUS_FILTERS:
         employees = employees.filter(STATUS_FILTERS[status])
     department = request.GET.get("department", "")
-    if department.isdigit():
+    if department.isascii() and department.isdigit() and len(department) < 12:
         employees = employees.filter(department_id=int(department))
     role = request.GET.get("role", "")
     if role in Role.values:
@@ -67,7 +68,6 @@ def employee_list(request):
             "departments": Department.objects.all(),
             "roles": Role.choices,
             "filtered": bool(query or status or department or role),
-            "total": Employee.objects.count(),
             "params": params.urlencode(),
         },
     )
@@ -90,7 +90,7 @@ def invite(request):
                 language=data["language"],
                 time_zone=data["time_zone"],
                 manager=data["manager"],
-                groups=[g.name for g in data["groups"]],
+                groups=list(data["groups"]),
                 role=data["role"],
                 base_url=_base_url(request),
             )

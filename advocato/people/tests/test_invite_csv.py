@@ -94,7 +94,15 @@ class TestParsing:
 
     @pytest.mark.parametrize(
         "cell",
-        ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1)", "\tTab"],
+        [
+            '=HYPERLINK("http://evil.example","click")',
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1+1",
+            "\u00a0=HYPERLINK(1)",
+            "\n=1+1",
+        ],
     )
     def test_spreadsheet_formulas_are_refused(self, cell):
         quoted = '"' + cell.replace('"', '""') + '"'
@@ -129,6 +137,32 @@ class TestParsing:
     def test_broken_files_get_a_clear_error(self, data, expected):
         with pytest.raises(InviteCSVError, match=expected):
             parse(data)
+
+    def test_a_row_whose_manager_is_dropped_is_dropped_too(self):
+        result = parse(
+            "email,name,manager_email\n"
+            "a@example.com,A,b@example.com\n"
+            "b@example.com,B,c@example.com\n"
+            "c@example.com,,\n"
+        )
+        assert result.rows == []
+        assert messages_for(result, 4) == ["The name is missing."]
+        assert messages_for(result, 3) == ["The manager's own line (4) has a problem."]
+        assert messages_for(result, 2) == ["The manager's own line (3) has a problem."]
+
+    def test_a_circle_of_managers_is_refused(self):
+        result = parse(
+            "email,name,manager_email\na@example.com,A,b@example.com\nb@example.com,B,a@example.com\n"
+            "c@example.com,C,a@example.com\n"
+        )
+        assert messages_for(result, 2) == ["The managers form a circle."]
+        assert messages_for(result, 3) == ["The managers form a circle."]
+        assert messages_for(result, 4) == ["The manager's own line (2) has a problem."]
+        assert result.rows == []
+
+    def test_a_header_of_thousands_of_columns_is_refused_at_once(self):
+        with pytest.raises(InviteCSVError, match="Advocato reads at most 13"):
+            parse(b"email,name" + b"," * 1_000_000 + b"\n")
 
     def test_short_rows_are_padded_and_long_rows_reported(self):
         result = parse("email,name\na@example.com\nb@example.com,B,extra\nc@example.com,C,,\n")
@@ -228,11 +262,11 @@ def test_one_failing_email_does_not_stop_the_rest_of_an_import(
     real = services.deliver_invitation
     failed = []
 
-    def flaky(invitation_id, base_url=""):
+    def flaky(invitation_id, base_url="", connection=None):
         if not failed:
             failed.append(invitation_id)
             raise ConnectionRefusedError("SMTP is away")
-        return real(invitation_id, base_url)
+        return real(invitation_id, base_url, connection)
 
     monkeypatch.setattr(services, "deliver_invitation", flaky)
     with django_capture_on_commit_callbacks(execute=True):

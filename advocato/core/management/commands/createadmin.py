@@ -35,6 +35,14 @@ class Command(BaseCommand):
                 raise CommandError("The two passwords are not the same.")
         if len(password) < 8:
             raise CommandError("The password needs at least 8 characters.")
+        from django.contrib.auth.password_validation import validate_password
+
+        from advocato.people.models import User
+
+        try:
+            validate_password(password, User(email=email))
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         try:
             employee = services.create_admin(email=email, password=password, name=options["name"])
         except services.PeopleError as exc:

@@ -1,0 +1,29 @@
+"""Validators for text people type about people (names, titles, departments, groups)."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# A value starting with one of these is run as a formula by spreadsheet programs when the data
+# is exported again ("CSV injection"); no real name, title or department starts with them.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def formula_problem(value: str) -> str:
+    """The reason `value` is refused, or "" when it is fine."""
+    stripped = value.strip()
+    if stripped.startswith(FORMULA_PREFIXES):
+        return _("Starts with “%(char)s”, which spreadsheets run as a formula.") % {
+            "char": stripped[0]
+        }
+    return ""
+
+
+def no_formula(value: str) -> None:
+    problem = formula_problem(value or "")
+    if problem:
+        raise ValidationError(problem, code="formula")
+
+
+def no_control_characters(value: str) -> None:
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value or ""):
+        raise ValidationError(_("Line breaks and control characters are not allowed here."))
