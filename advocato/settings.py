@@ -169,6 +169,13 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Advocato"
 
 INVITATION_VALID_DAYS = int(os.environ.get("ADVOCATO_INVITATION_DAYS", "14"))
+
+# Fetching pages and feeds never reaches private, loopback or link-local addresses, except the
+# networks listed here (e.g. an intranet, or 127.0.0.1/32 for the demo's own feeds).
+FETCH_ALLOWED_NETWORKS = [
+    n.strip() for n in os.environ.get("ADVOCATO_FETCH_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+FETCH_USER_AGENT = "Advocato/0.1 (link preview and feed reader)"
 INVITE_CSV_MAX_BYTES = 2 * 1024 * 1024
 INVITE_CSV_MAX_ROWS = 20_000
 
