@@ -69,6 +69,8 @@ def demo(argv: list[str]) -> int:
     os.environ.setdefault(
         "ADVOCATO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
     )
+    # The demo's feeds are served by the demo itself, on this machine.
+    os.environ.setdefault("ADVOCATO_FETCH_ALLOWED_NETWORKS", "127.0.0.1/32")
     _setup()
     from django.conf import settings
 

@@ -69,6 +69,7 @@ CSRF_TRUSTED_ORIGINS = [
 INSTALLED_APPS = [
     "advocato.core",
     "advocato.people",
+    "advocato.content",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

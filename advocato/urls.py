@@ -7,6 +7,9 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("advocato.core.urls")),
     path("", include("advocato.people.urls")),
+    path("", include("advocato.content.urls")),
+    # Uploaded pictures; they are public by nature (link previews show them to anyone).
+    path("media/<path:path>", core_views.media, name="media"),
     # The login address is the employee's e-mail, set by admins: no self-service changes.
     path("accounts/email/", core_views.email_managed_by_admins, name="account_email"),
     path("accounts/", include("allauth.urls")),

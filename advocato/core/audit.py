@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 _actor: contextvars.ContextVar = contextvars.ContextVar("advocato_audit_actor", default=None)
@@ -60,7 +61,9 @@ def snapshot(instance: models.Model, exclude: set[str] | None = None) -> dict:
         if field.name in exclude:
             continue
         value = getattr(instance, field.attname)
-        if field.is_relation and value is not None:
+        if isinstance(value, FieldFile):
+            value = value.name or None
+        elif field.is_relation and value is not None:
             # The log is read by people: "Sales", not "3". (Loads the row unless cached.)
             value = str(getattr(instance, field.name))
         data[field.name] = value

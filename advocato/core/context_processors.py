@@ -12,6 +12,9 @@ from .permissions import has_role
 # (url name, label, roles that see it; empty = every employee)
 NAVIGATION = [
     ("home", _("Home"), ()),
+    ("content:feed", _("Feed"), ()),
+    ("content:library", _("Library"), ("curator",)),
+    ("content:review", _("Review"), ("curator",)),
     ("people:team", _("My team"), ("manager",)),
     ("people:adoption", _("Adoption"), ("analyst",)),
     ("people:list", _("People"), ("admin",)),

@@ -9,7 +9,7 @@ import random
 from django.db import transaction
 from tqdm import tqdm
 
-BUILDERS = ["advocato.people.demo"]
+BUILDERS = ["advocato.people.demo", "advocato.content.demo"]
 SEED = 20261123
 
 

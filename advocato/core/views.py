@@ -22,8 +22,20 @@ from .permissions import employee_required, has_role, public, role_required
 
 @employee_required
 def home(request):
+    from advocato.content import services as content
+
     employee = request.employee
-    context = {"reports_count": employee.reports.filter(is_active=True).count()}
+    latest = list(content.feed_for(employee)[:4])
+    shared = content.shared_item_ids(employee)
+    context = {
+        "reports_count": employee.reports.filter(is_active=True).count(),
+        "cards": [
+            {"item": i, "text": content.localise(i, employee.language), "shared": i.pk in shared}
+            for i in latest
+        ],
+    }
+    if has_role(employee, "curator"):
+        context["in_review"] = content.review_count()
     if has_role(employee, "analyst"):
         context["funnel"] = people.adoption_funnel()
     if has_role(employee, "admin"):
@@ -80,6 +92,13 @@ def set_language(request):
     else:
         response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
     return response
+
+
+@public
+def media(request, path: str):
+    from django.views.static import serve
+
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @employee_required

@@ -23,6 +23,15 @@ PAGES = [
     ("people:group_edit", "group", ["admin"]),
     ("people:team", None, ["admin", "manager"]),
     ("people:adoption", None, ["admin", "analyst"]),
+    ("content:feed", None, ROLES),
+    ("content:item", "published", ROLES),
+    ("content:suggest", None, ROLES),
+    ("content:library", None, ["admin", "curator"]),
+    ("content:new", None, ["admin", "curator"]),
+    ("content:edit", "item", ["admin", "curator"]),
+    ("content:review", None, ["admin", "curator"]),
+    ("content:sources", None, ["admin", "curator"]),
+    ("content:source", "source", ["admin", "curator"]),
 ]
 POSTS = [
     ("people:resend", ["admin"]),
@@ -39,10 +48,19 @@ def _url(name, needs, objects):
 
 @pytest.fixture
 def objects(personas):
+    from django.utils import timezone
+
+    from advocato.content.models import ContentItem, FeedSource
+
     return {
         "employee": personas["advocate_engineering"],
         "group": Group.objects.create(name="Ambassadors"),
         "import": InviteImport.objects.create(uploaded_by=personas["admin"], filename="x.csv"),
+        "item": ContentItem.objects.create(title="Draft"),
+        "published": ContentItem.objects.create(
+            title="Live", status="published", published_at=timezone.now()
+        ),
+        "source": FeedSource.objects.create(name="Blog", url="https://blog.example/feed"),
     }
 
 

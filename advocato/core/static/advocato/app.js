@@ -10,6 +10,18 @@
     sync();
     wide.addEventListener("change", sync);
   }
+  // "Copy text" buttons copy the textarea they name.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      if (!source || !navigator.clipboard) { return; }
+      navigator.clipboard.writeText(source.value).then(function () {
+        var label = button.textContent;
+        button.textContent = "✓";
+        setTimeout(function () { button.textContent = label; }, 1500);
+      });
+    });
+  });
   // The language switch submits itself when a language is picked.
   var select = document.getElementById("language-select");
   if (select && select.form) {

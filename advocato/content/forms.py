@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from advocato.people.forms import guard_text_fields
+from advocato.people.models import Department, Group, Language, Location, Role, Team
+
+from . import networks
+from .models import ContentItem, FeedSource, Goal, Topic
+
+
+def https_urls(field, **kwargs):
+    """Links typed without a scheme are https (Django 6's default, chosen now)."""
+    from django.db import models
+
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class TargetingFields(forms.ModelForm):
+    """The "who sees it" part shared by items and feeds."""
+
+    role_choices = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    topic_names = forms.CharField(
+        label=_("Topics"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate with commas, e.g. Wind, Careers."),
+        widget=forms.TextInput(attrs={"list": "topics"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("departments", Department.objects.all()),
+            ("teams", Team.objects.select_related("department")),
+            ("groups", Group.objects.all()),
+            ("locations", Location.objects.all()),
+        ):
+            self.fields[name].queryset = queryset
+            self.fields[name].widget = forms.CheckboxSelectMultiple(choices=self.fields[name].choices)
+            self.fields[name].required = False
+        if self.instance.pk:
+            self.initial["role_choices"] = self.instance.role_list
+            self.initial["topic_names"] = ", ".join(t.name for t in self.instance.topics.all())
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("target_everyone") and not any(
+            data.get(f) for f in ("departments", "teams", "groups", "locations", "role_choices")
+        ):
+            self.add_error(
+                None,
+                _(
+                    "Choose who sees it: everyone, or at least one department, team, group, "
+                    "location or role."
+                ),
+            )
+        return data
+
+    def topic_list(self) -> list[str]:
+        names = [n.strip() for n in self.cleaned_data.get("topic_names", "").split(",")]
+        return list(dict.fromkeys(n[:80] for n in names if n))
+
+    def save(self, commit=True):
+        obj = super().save(commit=False)
+        obj.set_roles(self.cleaned_data.get("role_choices") or [])
+        if commit:
+            obj.save()
+            self.save_m2m()
+            topics = []
+            for name in self.topic_list():
+                topic = Topic.objects.filter(name__iexact=name).first() or Topic.objects.create(name=name)
+                topics.append(topic)
+            obj.topics.set(topics)
+        return obj
+
+
+TARGETING = ["target_everyone", "departments", "teams", "groups", "locations"]
+
+
+class ContentItemForm(TargetingFields):
+    class Meta:
+        model = ContentItem
+        formfield_callback = https_urls
+        fields = [
+            "title", "commentary", "url", "image", "image_url", "site_name", "language", "goal",
+            "featured", "points_override", "publish_at", "expire_at",
+            "reshare_on_company_channels", *TARGETING,
+        ]  # fmt: skip
+        widgets = {
+            "publish_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "expire_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "commentary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    field_order = [
+        "title", "commentary", "url", "image", "image_url", "site_name", "language", "topic_names",
+        "goal", "featured", "points_override", "publish_at", "expire_at",
+        "reshare_on_company_channels", "target_everyone", "departments", "teams", "groups",
+        "locations", "role_choices",
+    ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self, ["title", "site_name"])
+        for name in ("publish_at", "expire_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+    def clean(self):
+        data = super().clean()
+        publish, expire = data.get("publish_at"), data.get("expire_at")
+        if publish and expire and expire <= publish:
+            self.add_error("expire_at", _("The expiry must come after the publishing time."))
+        if not data.get("url") and not data.get("commentary"):
+            self.add_error("url", _("Give a link, or write the story in the commentary."))
+        return data
+
+
+class FromURLForm(forms.Form):
+    url = forms.URLField(label=_("Link to a page"), max_length=1000, assume_scheme="https")
+
+
+class TextsForm(forms.Form):
+    """Language variants and per-network suggested texts, one field each:
+    `<lang>-title`, `<lang>-commentary` and `<lang>-<network>`."""
+
+    def __init__(self, *args, item: ContentItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        variants = {v.language: v for v in item.variants.all()}
+        texts = {(t.network, t.language): t.text for t in item.texts.all()}
+        self.languages = []
+        for code, label in Language.choices:
+            own = code == item.language
+            fields = []
+            if not own:
+                title = forms.CharField(label=_("Title"), max_length=300, required=False)
+                commentary = forms.CharField(
+                    label=_("Commentary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+                )
+                self.fields[f"{code}-title"] = title
+                self.fields[f"{code}-commentary"] = commentary
+                variant = variants.get(code)
+                self.initial[f"{code}-title"] = variant.title if variant else ""
+                self.initial[f"{code}-commentary"] = variant.commentary if variant else ""
+                fields += [f"{code}-title", f"{code}-commentary"]
+            for network, network_label in networks.NETWORKS:
+                name = f"{code}-{network}"
+                self.fields[name] = forms.CharField(
+                    label=network_label,
+                    required=False,
+                    widget=forms.Textarea(
+                        attrs={
+                            "rows": 3,
+                            "data-network": network,
+                            "data-limit": networks.LIMITS[network],
+                            "data-counter": f"count-{name}",
+                        }
+                    ),
+                )
+                self.initial[name] = texts.get((network, code), "")
+                fields.append(name)
+            self.languages.append({"code": code, "label": label, "own": own, "fields": fields})
+
+    def clean(self):
+        data = super().clean()
+        for code, _label in Language.choices:
+            for network, label in networks.NETWORKS:
+                text = data.get(f"{code}-{network}", "")
+                if text:
+                    result = networks.check(network, text)
+                    if result["over"]:
+                        self.add_error(
+                            f"{code}-{network}",
+                            _("%(count)d of %(limit)d characters as %(network)s counts them: "
+                              "%(over)d too many.")
+                            % {"count": result["count"], "limit": result["limit"],
+                               "network": label, "over": -result["remaining"]},
+                        )  # fmt: skip
+            if code != self.item.language and data.get(f"{code}-commentary") and not data.get(f"{code}-title"):
+                self.add_error(f"{code}-title", _("A translation needs a title."))
+        return data
+
+    def bound_languages(self):
+        for language in self.languages:
+            fields = [
+                {"field": self[name], "counter": self.fields[name].widget.attrs.get("data-counter", "")}
+                for name in language["fields"]
+            ]
+            yield {**language, "fields": fields}
+
+    def variants(self) -> dict[str, dict]:
+        return {
+            code: {
+                "title": self.cleaned_data.get(f"{code}-title", ""),
+                "commentary": self.cleaned_data.get(f"{code}-commentary", ""),
+            }
+            for code, _label in Language.choices
+            if code != self.item.language
+        }
+
+    def texts(self) -> dict[tuple[str, str], str]:
+        return {
+            (network, code): self.cleaned_data.get(f"{code}-{network}", "")
+            for code, _label in Language.choices
+            for network, _n in networks.NETWORKS
+        }
+
+
+class FeedSourceForm(TargetingFields):
+    class Meta:
+        model = FeedSource
+        formfield_callback = https_urls
+        fields = ["name", "url", "auto_publish", "goal", "is_active", *TARGETING]
+
+    field_order = ["name", "url", "auto_publish", "topic_names", "goal", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self, ["name"])
+
+    def clean_url(self):
+        from .fetch import FetchError, check_url
+
+        url = self.cleaned_data["url"]
+        try:
+            check_url(url)
+        except FetchError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return url
+
+
+class SuggestionForm(forms.Form):
+    title = forms.CharField(label=_("Headline"), max_length=300)
+    url = forms.URLField(label=_("Link (optional)"), max_length=1000, required=False, assume_scheme="https")
+    story = forms.CharField(
+        label=_("Your story"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What happened, and why colleagues and customers would care."),
+    )
+    image = forms.ImageField(label=_("A picture (optional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self, ["title"])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("url") and not (data.get("story") or "").strip():
+            raise forms.ValidationError(_("Add a link or a few words about your story."))
+        return data
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeedFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    goal = forms.ChoiceField(label=_("Goal"), required=False, choices=[("", _("All")), *Goal.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", _("All"))] + [
+            (t, t) for t in Topic.objects.values_list("name", flat=True)
+        ]

@@ -1,0 +1,287 @@
+"""Content pages: the advocate's feed and suggestions; the curator's library, review queue
+and feeds. Rules live in `services`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from advocato.core.permissions import employee_required, role_required
+
+from . import forms, networks, services
+from .fetch import FetchError
+from .metadata import fetch_metadata
+from .models import ContentItem, FeedSource, Status, Topic
+
+
+def _cards(items, employee):
+    shared = services.shared_item_ids(employee)
+    return [
+        {"item": item, "text": services.localise(item, employee.language), "shared": item.pk in shared}
+        for item in items
+    ]
+
+
+@employee_required
+def feed(request):
+    employee = request.employee
+    form = forms.FeedFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    items = services.feed_for(
+        employee,
+        topic=filters.get("topic", ""),
+        goal=filters.get("goal", ""),
+        query=filters.get("q", "").strip(),
+    )
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "content/feed.html",
+        {
+            "form": form,
+            "page": page,
+            "cards": _cards(page.object_list, employee),
+            "filtered": any(filters.values()) if filters else False,
+            "params": params.urlencode(),
+        },
+    )
+
+
+@employee_required
+def item_detail(request, pk: int):
+    employee = request.employee
+    item = services.feed_for(employee).filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("This item is not in your feed."))
+    texts = services.suggested_texts(item, employee.language)
+    rows = [
+        {
+            "network": code,
+            "label": label,
+            "text": texts[code],
+            "check": networks.check(code, texts[code]),
+        }
+        for code, label in networks.NETWORKS
+        if code in texts
+    ]
+    return render(
+        request,
+        "content/item.html",
+        {
+            "item": item,
+            "text": services.localise(item, employee.language),
+            "texts": rows,
+            "shared": item.pk in services.shared_item_ids(employee),
+        },
+    )
+
+
+@employee_required
+def suggest(request):
+    form = forms.SuggestionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.suggest(
+                request.employee,
+                title=data["title"],
+                url=data["url"],
+                story=data["story"],
+                image=data["image"],
+            )
+        except services.ContentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Thank you! Your suggestion is with the communications team for review.")
+            )
+            return redirect("content:feed")
+    mine = ContentItem.objects.filter(suggested_by=request.employee).order_by("-created_at")[:10]
+    return render(request, "content/suggest.html", {"form": form, "mine": mine})
+
+
+@role_required("curator")
+def library(request):
+    items = ContentItem.objects.select_related("suggested_by", "source").prefetch_related("topics")
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        items = items.filter(status=status)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        items = items.filter(Q(title__icontains=query) | Q(commentary__icontains=query))
+    page = Paginator(items.order_by("-created_at", "-pk"), 30).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "content/library.html",
+        {
+            "page": page,
+            "status": status,
+            "query": query,
+            "statuses": Status.choices,
+            "filtered": bool(status or query),
+            "params": params.urlencode(),
+            "in_review": ContentItem.objects.filter(status=Status.IN_REVIEW).count(),
+        },
+    )
+
+
+def _topic_names():
+    return Topic.objects.values_list("name", flat=True)
+
+
+@role_required("curator")
+def item_new(request):
+    url_form = forms.FromURLForm(request.GET if "url" in request.GET else None)
+    initial = {}
+    if url_form.is_bound and url_form.is_valid():
+        try:
+            meta = fetch_metadata(url_form.cleaned_data["url"])
+        except FetchError as exc:
+            url_form.add_error("url", str(exc))
+        else:
+            initial = {
+                "title": meta.title,
+                "commentary": meta.description,
+                "url": meta.canonical_url or meta.url,
+                "image_url": meta.image,
+                "site_name": meta.site_name,
+                "language": meta.language if meta.language in {"en", "da", "nb"} else "en",
+            }
+            messages.info(request, _("Filled in from the page. Check it and make it your own."))
+    form = forms.ContentItemForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        form.instance.created_by = request.employee
+        item = form.save()
+        services.start_history(item, request.employee)
+        messages.success(
+            request, _("Saved as a draft. Add texts for each network, then submit it for review.")
+        )
+        return redirect("content:edit", pk=item.pk)
+    return render(
+        request,
+        "content/item_form.html",
+        {"form": form, "url_form": url_form, "topics": _topic_names(), "creating": True},
+    )
+
+
+@role_required("curator")
+def item_edit(request, pk: int):
+    item = get_object_or_404(ContentItem, pk=pk)
+    form = forms.ContentItemForm(request.POST or None, request.FILES or None, instance=item)
+    texts = forms.TextsForm(request.POST or None, item=item, prefix="t")
+    if request.method == "POST" and form.is_valid() and texts.is_valid():
+        form.save()
+        services.save_texts(item, texts.variants(), texts.texts())
+        messages.success(request, _("Saved."))
+        return redirect("content:edit", pk=item.pk)
+    moves = [
+        {"to": to, "label": Status(to).label}
+        for (frm, to), who in services.MOVES.items()
+        if frm == item.status and who != "system" and to != Status.SCHEDULED
+    ]
+    return render(
+        request,
+        "content/item_form.html",
+        {
+            "form": form,
+            "texts": texts,
+            "item": item,
+            "moves": moves,
+            "history": item.history.select_related("by"),
+            "topics": _topic_names(),
+            "review_form": forms.ReviewForm(),
+        },
+    )
+
+
+@require_POST
+@role_required("curator")
+def item_transition(request, pk: int):
+    item = get_object_or_404(ContentItem, pk=pk)
+    to = request.POST.get("to", "")
+    comment = request.POST.get("comment", "")[:2000]
+    if to not in Status.values:
+        messages.error(request, _("Unknown status."))
+    else:
+        try:
+            item = services.transition(item, to, request.employee, comment)
+        except services.ContentError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("“%(title)s” is now %(status)s.") % {"title": item.title, "status": Status(item.status).label}
+            )
+    if request.POST.get("back") == "review":
+        return redirect("content:review")
+    return redirect("content:edit", pk=pk)
+
+
+@role_required("curator")
+def review_queue(request):
+    items = (
+        ContentItem.objects.filter(status=Status.IN_REVIEW)
+        .select_related("suggested_by", "source", "created_by")
+        .order_by("created_at")
+    )
+    return render(request, "content/review.html", {"items": items, "review_form": forms.ReviewForm()})
+
+
+@role_required("curator")
+def sources(request):
+    form = forms.FeedSourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        source = form.save(commit=False)
+        source.created_by = request.employee
+        source.save()
+        form.save_m2m()
+        form.instance = source
+        form.save()
+        from .tasks import poll_source
+
+        poll_source(source.pk)
+        messages.success(request, _("Feed added; it is being read now."))
+        return redirect("content:source", pk=source.pk)
+    return render(
+        request,
+        "content/sources.html",
+        {"form": form, "sources": FeedSource.objects.all(), "topics": _topic_names()},
+    )
+
+
+@role_required("curator")
+def source_detail(request, pk: int):
+    source = get_object_or_404(FeedSource, pk=pk)
+    form = forms.FeedSourceForm(request.POST or None, instance=source)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("content:source", pk=source.pk)
+    recent = source.items.order_by("-created_at")[:10]
+    return render(
+        request,
+        "content/source.html",
+        {"form": form, "source": source, "recent": recent, "topics": _topic_names()},
+    )
+
+
+@require_POST
+@role_required("curator")
+def source_poll(request, pk: int):
+    source = get_object_or_404(FeedSource, pk=pk)
+    created = services.poll_source(source)
+    source.refresh_from_db()
+    if source.last_error_at and source.last_error_at == source.last_polled_at:
+        messages.error(request, source.last_error)
+    else:
+        messages.success(request, _("Feed read: %(n)d new entries.") % {"n": created})
+    return redirect("content:source", pk=source.pk)
+
