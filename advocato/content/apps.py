@@ -12,6 +12,11 @@ class ContentConfig(AppConfig):
 
         from . import models
 
-        for model in (models.Topic, models.ContentItem, models.ContentVariant, models.SuggestedText):
+        for model in (
+            models.Topic,
+            models.ContentItem,
+            models.ContentVariant,
+            models.SuggestedText,
+        ):
             audit.register(model)
         audit.register(models.FeedSource, exclude={"etag", "last_modified"})

@@ -33,53 +33,212 @@ STEPS = 3
 
 # (topic, goal, {language: (title, commentary, linkedin text)}); {place} and {n} vary per item.
 STORIES = [
-    ("Wind", Goal.AWARENESS, {
-        "en": ("Our {n} MW wind farm at {place} is delivering power", "A milestone for the whole team — tell your network what it took.", "Proud to see the {n} MW wind farm at {place} delivering clean power. Years of work by colleagues across Nordlys."),
-        "da": ("Vores vindmøllepark på {n} MW ved {place} leverer nu strøm", "En milepæl for hele holdet – fortæl dit netværk, hvad der skulle til.", "Stolt over at se vores {n} MW vindmøllepark ved {place} levere grøn strøm. Mange års arbejde af kolleger i hele Nordlys."),
-        "nb": ("Vindparken vår på {n} MW ved {place} leverer nå strøm", "En milepæl for hele laget – fortell nettverket ditt hva som skulle til.", "Stolt av å se vindparken vår på {n} MW ved {place} levere ren strøm. Mange års arbeid av kolleger i hele Nordlys."),
-    }),
-    ("Solar", Goal.AWARENESS, {
-        "en": ("{n} hectares of solar panels — and room for sheep", "Our new solar park combines power and biodiversity.", "{n} hectares of solar near {place}, with sheep grazing between the rows. Clean power and biodiversity can go together."),
-        "da": ("{n} hektar solceller – og plads til får", "Vores nye solcellepark forener strøm og biodiversitet.", "{n} hektar solceller ved {place}, med får mellem rækkerne. Grøn strøm og biodiversitet kan sagtens gå hånd i hånd."),
-        "nb": ("{n} hektar solceller – og plass til sauer", "Den nye solparken vår forener strøm og naturmangfold.", "{n} hektar solceller ved {place}, med sauer som beiter mellom radene. Ren strøm og naturmangfold går fint sammen."),
-    }),
-    ("Careers", Goal.RECRUITMENT, {
-        "en": ("We are hiring {n} service technicians in {place}", "Know someone who loves heights and the sea? Share this with them.", "We're hiring {n} service technicians in {place}. If you know someone who'd love working at sea, send this their way."),
-        "da": ("Vi søger {n} serviceteknikere i {place}", "Kender du nogen, der elsker højder og havet? Del det med dem.", "Vi søger {n} serviceteknikere i {place}. Kender du nogen, der drømmer om at arbejde på havet, så send dem opslaget."),
-        "nb": ("Vi søker {n} serviceteknikere i {place}", "Kjenner du noen som elsker høyder og havet? Del det med dem.", "Vi søker {n} serviceteknikere i {place}. Kjenner du noen som drømmer om å jobbe på havet, send dem annonsen."),
-    }),
-    ("Life at Nordlys", Goal.EMPLOYER_BRANDING, {
-        "en": ("A day with our grid team in {place}", "Real people, real work: the best employer branding is you.", "Spent the day with our grid team in {place}. The people behind the power are the best part of this job."),
-        "da": ("En dag med vores netteam i {place}", "Rigtige mennesker, rigtigt arbejde: den bedste employer branding er dig.", "En dag med vores netteam i {place}. Menneskene bag strømmen er det bedste ved mit job."),
-        "nb": ("En dag med nettlaget vårt i {place}", "Ekte folk, ekte arbeid: den beste employer brandingen er deg.", "En dag med nettlaget vårt i {place}. Folkene bak strømmen er det beste med jobben min."),
-    }),
-    ("Customers", Goal.LEADS, {
-        "en": ("How {place} municipality saves {n}% on energy", "A customer story sales can open doors with.", "{place} municipality cut its energy costs by {n}% with a green power agreement. Happy to tell more about how."),
-        "da": ("Sådan sparer {place} Kommune {n} % på energien", "En kundehistorie, salg kan åbne døre med.", "{place} Kommune har sænket energiudgifterne med {n} % med en grøn strømaftale. Spørg mig gerne, hvordan."),
-        "nb": ("Slik sparer {place} kommune {n} % på energien", "En kundehistorie salg kan åpne dører med.", "{place} kommune har kuttet energikostnadene med {n} % med en grønn strømavtale. Spør meg gjerne hvordan."),
-    }),
-    ("Sustainability", Goal.THOUGHT_LEADERSHIP, {
-        "en": ("{n} tonnes of CO₂ avoided: our sustainability report", "The numbers behind our promise — shared honestly.", "Our sustainability report is out: {n} tonnes of CO₂ avoided this year. Honest numbers, including what we still need to fix."),
-        "da": ("{n} tons CO₂ undgået: vores bæredygtighedsrapport", "Tallene bag vores løfte – fortalt ærligt.", "Vores bæredygtighedsrapport er ude: {n} tons CO₂ undgået i år. Ærlige tal, også om det, vi stadig skal blive bedre til."),
-        "nb": ("{n} tonn CO₂ unngått: bærekraftsrapporten vår", "Tallene bak løftet vårt – fortalt ærlig.", "Bærekraftsrapporten vår er ute: {n} tonn CO₂ unngått i år. Ærlige tall, også om det vi fortsatt må bli bedre på."),
-    }),
-    ("Events", Goal.AWARENESS, {
-        "en": ("Meet us at the energy summit in {place}", "Colleagues attending: share that you're there.", "See you at the energy summit in {place}! Come by our stand and talk wind, solar and grids."),
-        "da": ("Mød os på energitopmødet i {place}", "Deltager du? Del, at du er der.", "Vi ses på energitopmødet i {place}! Kig forbi vores stand og snak vind, sol og net."),
-        "nb": ("Møt oss på energitoppmøtet i {place}", "Deltar du? Del at du er der.", "Vi ses på energitoppmøtet i {place}! Kom innom standen vår og snakk vind, sol og nett."),
-    }),
-    ("Innovation", Goal.THOUGHT_LEADERSHIP, {
-        "en": ("Batteries at {place}: storing {n} MWh for windless days", "Our engineers on why storage is the next big step.", "Storing {n} MWh at {place} for the days the wind drops. Storage is the next big step in the energy transition."),
-        "da": ("Batterier ved {place}: {n} MWh gemt til vindstille dage", "Vores ingeniører om, hvorfor lagring er det næste store skridt.", "{n} MWh lagret ved {place} til de dage, hvor vinden løjer af. Lagring er næste store skridt i omstillingen."),
-        "nb": ("Batterier ved {place}: {n} MWh lagret til vindstille dager", "Ingeniørene våre om hvorfor lagring er neste store steg.", "{n} MWh lagret ved {place} til dagene vinden stilner. Lagring er neste store steg i omstillingen."),
-    }),
+    (
+        "Wind",
+        Goal.AWARENESS,
+        {
+            "en": (
+                "Our {n} MW wind farm at {place} is delivering power",
+                "A milestone for the whole team — tell your network what it took.",
+                "Proud to see the {n} MW wind farm at {place} delivering clean power. Years of work by colleagues across Nordlys.",
+            ),
+            "da": (
+                "Vores vindmøllepark på {n} MW ved {place} leverer nu strøm",
+                "En milepæl for hele holdet – fortæl dit netværk, hvad der skulle til.",
+                "Stolt over at se vores {n} MW vindmøllepark ved {place} levere grøn strøm. Mange års arbejde af kolleger i hele Nordlys.",
+            ),
+            "nb": (
+                "Vindparken vår på {n} MW ved {place} leverer nå strøm",
+                "En milepæl for hele laget – fortell nettverket ditt hva som skulle til.",
+                "Stolt av å se vindparken vår på {n} MW ved {place} levere ren strøm. Mange års arbeid av kolleger i hele Nordlys.",
+            ),
+        },
+    ),
+    (
+        "Solar",
+        Goal.AWARENESS,
+        {
+            "en": (
+                "{n} hectares of solar panels — and room for sheep",
+                "Our new solar park combines power and biodiversity.",
+                "{n} hectares of solar near {place}, with sheep grazing between the rows. Clean power and biodiversity can go together.",
+            ),
+            "da": (
+                "{n} hektar solceller – og plads til får",
+                "Vores nye solcellepark forener strøm og biodiversitet.",
+                "{n} hektar solceller ved {place}, med får mellem rækkerne. Grøn strøm og biodiversitet kan sagtens gå hånd i hånd.",
+            ),
+            "nb": (
+                "{n} hektar solceller – og plass til sauer",
+                "Den nye solparken vår forener strøm og naturmangfold.",
+                "{n} hektar solceller ved {place}, med sauer som beiter mellom radene. Ren strøm og naturmangfold går fint sammen.",
+            ),
+        },
+    ),
+    (
+        "Careers",
+        Goal.RECRUITMENT,
+        {
+            "en": (
+                "We are hiring {n} service technicians in {place}",
+                "Know someone who loves heights and the sea? Share this with them.",
+                "We're hiring {n} service technicians in {place}. If you know someone who'd love working at sea, send this their way.",
+            ),
+            "da": (
+                "Vi søger {n} serviceteknikere i {place}",
+                "Kender du nogen, der elsker højder og havet? Del det med dem.",
+                "Vi søger {n} serviceteknikere i {place}. Kender du nogen, der drømmer om at arbejde på havet, så send dem opslaget.",
+            ),
+            "nb": (
+                "Vi søker {n} serviceteknikere i {place}",
+                "Kjenner du noen som elsker høyder og havet? Del det med dem.",
+                "Vi søker {n} serviceteknikere i {place}. Kjenner du noen som drømmer om å jobbe på havet, send dem annonsen.",
+            ),
+        },
+    ),
+    (
+        "Life at Nordlys",
+        Goal.EMPLOYER_BRANDING,
+        {
+            "en": (
+                "A day with our grid team in {place}",
+                "Real people, real work: the best employer branding is you.",
+                "Spent the day with our grid team in {place}. The people behind the power are the best part of this job.",
+            ),
+            "da": (
+                "En dag med vores netteam i {place}",
+                "Rigtige mennesker, rigtigt arbejde: den bedste employer branding er dig.",
+                "En dag med vores netteam i {place}. Menneskene bag strømmen er det bedste ved mit job.",
+            ),
+            "nb": (
+                "En dag med nettlaget vårt i {place}",
+                "Ekte folk, ekte arbeid: den beste employer brandingen er deg.",
+                "En dag med nettlaget vårt i {place}. Folkene bak strømmen er det beste med jobben min.",
+            ),
+        },
+    ),
+    (
+        "Customers",
+        Goal.LEADS,
+        {
+            "en": (
+                "How {place} municipality saves {n}% on energy",
+                "A customer story sales can open doors with.",
+                "{place} municipality cut its energy costs by {n}% with a green power agreement. Happy to tell more about how.",
+            ),
+            "da": (
+                "Sådan sparer {place} Kommune {n} % på energien",
+                "En kundehistorie, salg kan åbne døre med.",
+                "{place} Kommune har sænket energiudgifterne med {n} % med en grøn strømaftale. Spørg mig gerne, hvordan.",
+            ),
+            "nb": (
+                "Slik sparer {place} kommune {n} % på energien",
+                "En kundehistorie salg kan åpne dører med.",
+                "{place} kommune har kuttet energikostnadene med {n} % med en grønn strømavtale. Spør meg gjerne hvordan.",
+            ),
+        },
+    ),
+    (
+        "Sustainability",
+        Goal.THOUGHT_LEADERSHIP,
+        {
+            "en": (
+                "{n} tonnes of CO₂ avoided: our sustainability report",
+                "The numbers behind our promise — shared honestly.",
+                "Our sustainability report is out: {n} tonnes of CO₂ avoided this year. Honest numbers, including what we still need to fix.",
+            ),
+            "da": (
+                "{n} tons CO₂ undgået: vores bæredygtighedsrapport",
+                "Tallene bag vores løfte – fortalt ærligt.",
+                "Vores bæredygtighedsrapport er ude: {n} tons CO₂ undgået i år. Ærlige tal, også om det, vi stadig skal blive bedre til.",
+            ),
+            "nb": (
+                "{n} tonn CO₂ unngått: bærekraftsrapporten vår",
+                "Tallene bak løftet vårt – fortalt ærlig.",
+                "Bærekraftsrapporten vår er ute: {n} tonn CO₂ unngått i år. Ærlige tall, også om det vi fortsatt må bli bedre på.",
+            ),
+        },
+    ),
+    (
+        "Events",
+        Goal.AWARENESS,
+        {
+            "en": (
+                "Meet us at the energy summit in {place}",
+                "Colleagues attending: share that you're there.",
+                "See you at the energy summit in {place}! Come by our stand and talk wind, solar and grids.",
+            ),
+            "da": (
+                "Mød os på energitopmødet i {place}",
+                "Deltager du? Del, at du er der.",
+                "Vi ses på energitopmødet i {place}! Kig forbi vores stand og snak vind, sol og net.",
+            ),
+            "nb": (
+                "Møt oss på energitoppmøtet i {place}",
+                "Deltar du? Del at du er der.",
+                "Vi ses på energitoppmøtet i {place}! Kom innom standen vår og snakk vind, sol og nett.",
+            ),
+        },
+    ),
+    (
+        "Innovation",
+        Goal.THOUGHT_LEADERSHIP,
+        {
+            "en": (
+                "Batteries at {place}: storing {n} MWh for windless days",
+                "Our engineers on why storage is the next big step.",
+                "Storing {n} MWh at {place} for the days the wind drops. Storage is the next big step in the energy transition.",
+            ),
+            "da": (
+                "Batterier ved {place}: {n} MWh gemt til vindstille dage",
+                "Vores ingeniører om, hvorfor lagring er det næste store skridt.",
+                "{n} MWh lagret ved {place} til de dage, hvor vinden løjer af. Lagring er næste store skridt i omstillingen.",
+            ),
+            "nb": (
+                "Batterier ved {place}: {n} MWh lagret til vindstille dager",
+                "Ingeniørene våre om hvorfor lagring er neste store steg.",
+                "{n} MWh lagret ved {place} til dagene vinden stilner. Lagring er neste store steg i omstillingen.",
+            ),
+        },
+    ),
 ]
-PLACES = ["Esbjerg", "Holstebro", "Utsira", "Stavanger", "Aarhus", "Bergen", "Malmö", "Ringkøbing", "Haugesund", "Skagen"]
+PLACES = [
+    "Esbjerg",
+    "Holstebro",
+    "Utsira",
+    "Stavanger",
+    "Aarhus",
+    "Bergen",
+    "Malmö",
+    "Ringkøbing",
+    "Haugesund",
+    "Skagen",
+]
 SUGGESTIONS = [
-    ("anna.holm@nordlys.example", "Kundebesøg i Aarhus: fra skepsis til grøn aftale", "Vi var hos et produktionsfirma i Aarhus i dag. De var skeptiske – nu har de en grøn aftale.", Status.PUBLISHED),
-    ("lars.berg@nordlys.example", "Bilder fra toppen av turbin 14 på Utsira", "Utsikten fra 110 meter var verdt hver eneste trappetrinn.", Status.PUBLISHED),
-    ("anna.holm@nordlys.example", "My blog: five things I learned selling green power", "", Status.IN_REVIEW),
-    ("lars.berg@nordlys.example", "Traineene våre besøkte Bergen-kontoret", "Fire nye traineer fikk se nettplanleggingen på nært hold.", Status.IN_REVIEW),
+    (
+        "anna.holm@nordlys.example",
+        "Kundebesøg i Aarhus: fra skepsis til grøn aftale",
+        "Vi var hos et produktionsfirma i Aarhus i dag. De var skeptiske – nu har de en grøn aftale.",
+        Status.PUBLISHED,
+    ),
+    (
+        "lars.berg@nordlys.example",
+        "Bilder fra toppen av turbin 14 på Utsira",
+        "Utsikten fra 110 meter var verdt hver eneste trappetrinn.",
+        Status.PUBLISHED,
+    ),
+    (
+        "anna.holm@nordlys.example",
+        "My blog: five things I learned selling green power",
+        "",
+        Status.IN_REVIEW,
+    ),
+    (
+        "lars.berg@nordlys.example",
+        "Traineene våre besøkte Bergen-kontoret",
+        "Fire nye traineer fikk se nettplanleggingen på nært hold.",
+        Status.IN_REVIEW,
+    ),
 ]
 
 
@@ -132,17 +291,37 @@ def build(rng: random.Random, progress) -> dict:
         others = [code for code in versions if code != item.language]
         for code in others if dice < 0.6 else []:
             title, commentary, _post = (part.format(**values) for part in versions[code])
-            variants.append(ContentVariant(item=item, language=code, title=title, commentary=commentary))
+            variants.append(
+                ContentVariant(item=item, language=code, title=title, commentary=commentary)
+            )
         for code in [item.language, *(others if dice < 0.6 else [])]:
             post = versions[code][2].format(**values) + f" {item.url}"
             texts.append(SuggestedText(item=item, network="linkedin", language=code, text=post))
             texts.append(SuggestedText(item=item, network="x", language=code, text=post[:220]))
-        history.append(StatusChange(item=item, to_status=Status.DRAFT, by=curator, at=item.created_at))
+        history.append(
+            StatusChange(item=item, to_status=Status.DRAFT, by=curator, at=item.created_at)
+        )
         if item.status not in {Status.DRAFT}:
-            history.append(StatusChange(item=item, from_status=Status.DRAFT, to_status=Status.IN_REVIEW, by=curator, at=item.created_at))
+            history.append(
+                StatusChange(
+                    item=item,
+                    from_status=Status.DRAFT,
+                    to_status=Status.IN_REVIEW,
+                    by=curator,
+                    at=item.created_at,
+                )
+            )
         if item.status in {Status.PUBLISHED, Status.SCHEDULED, Status.EXPIRED, Status.ARCHIVED}:
             to = Status.SCHEDULED if item.status == Status.SCHEDULED else Status.PUBLISHED
-            history.append(StatusChange(item=item, from_status=Status.IN_REVIEW, to_status=to, by=admin, at=item.created_at + timedelta(hours=2)))
+            history.append(
+                StatusChange(
+                    item=item,
+                    from_status=Status.IN_REVIEW,
+                    to_status=to,
+                    by=admin,
+                    at=item.created_at + timedelta(hours=2),
+                )
+            )
         if dice > 0.75:
             targeting.append(item)
     through_topics.objects.bulk_create(topic_links)
@@ -176,7 +355,13 @@ def build(rng: random.Random, progress) -> dict:
     feeds = [
         ("Nordlys – Nyheder", "nordlys-nyheder.xml", True, ["Wind"], Goal.AWARENESS),
         ("Nordlys – Karriere", "nordlys-karriere.atom", False, ["Careers"], Goal.RECRUITMENT),
-        ("Nordlys Engineering Blog", "nordlys-blog.xml", True, ["Innovation"], Goal.THOUGHT_LEADERSHIP),
+        (
+            "Nordlys Engineering Blog",
+            "nordlys-blog.xml",
+            True,
+            ["Innovation"],
+            Goal.THOUGHT_LEADERSHIP,
+        ),
     ]
     for name, filename, auto, topic_names, goal in feeds:
         source = FeedSource.objects.create(

@@ -42,7 +42,9 @@ class TargetingFields(forms.ModelForm):
             ("locations", Location.objects.all()),
         ):
             self.fields[name].queryset = queryset
-            self.fields[name].widget = forms.CheckboxSelectMultiple(choices=self.fields[name].choices)
+            self.fields[name].widget = forms.CheckboxSelectMultiple(
+                choices=self.fields[name].choices
+            )
             self.fields[name].required = False
         if self.instance.pk:
             self.initial["role_choices"] = self.instance.role_list
@@ -74,7 +76,9 @@ class TargetingFields(forms.ModelForm):
             self.save_m2m()
             topics = []
             for name in self.topic_list():
-                topic = Topic.objects.filter(name__iexact=name).first() or Topic.objects.create(name=name)
+                topic = Topic.objects.filter(name__iexact=name).first() or Topic.objects.create(
+                    name=name
+                )
                 topics.append(topic)
             obj.topics.set(topics)
         return obj
@@ -93,8 +97,12 @@ class ContentItemForm(TargetingFields):
             "reshare_on_company_channels", *TARGETING,
         ]  # fmt: skip
         widgets = {
-            "publish_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "expire_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "publish_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "expire_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             "commentary": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -182,14 +190,21 @@ class TextsForm(forms.Form):
                             % {"count": result["count"], "limit": result["limit"],
                                "network": label, "over": -result["remaining"]},
                         )  # fmt: skip
-            if code != self.item.language and data.get(f"{code}-commentary") and not data.get(f"{code}-title"):
+            if (
+                code != self.item.language
+                and data.get(f"{code}-commentary")
+                and not data.get(f"{code}-title")
+            ):
                 self.add_error(f"{code}-title", _("A translation needs a title."))
         return data
 
     def bound_languages(self):
         for language in self.languages:
             fields = [
-                {"field": self[name], "counter": self.fields[name].widget.attrs.get("data-counter", "")}
+                {
+                    "field": self[name],
+                    "counter": self.fields[name].widget.attrs.get("data-counter", ""),
+                }
                 for name in language["fields"]
             ]
             yield {**language, "fields": fields}
@@ -237,7 +252,9 @@ class FeedSourceForm(TargetingFields):
 
 class SuggestionForm(forms.Form):
     title = forms.CharField(label=_("Headline"), max_length=300)
-    url = forms.URLField(label=_("Link (optional)"), max_length=1000, required=False, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Link (optional)"), max_length=1000, required=False, assume_scheme="https"
+    )
     story = forms.CharField(
         label=_("Your story"),
         required=False,
@@ -258,13 +275,17 @@ class SuggestionForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FeedFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
-    goal = forms.ChoiceField(label=_("Goal"), required=False, choices=[("", _("All")), *Goal.choices])
+    goal = forms.ChoiceField(
+        label=_("Goal"), required=False, choices=[("", _("All")), *Goal.choices]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -123,7 +123,9 @@ class ContentItem(Targeting):
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
     )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="items", verbose_name=_("topics"))
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="items", verbose_name=_("topics")
+    )
     goal = models.CharField(_("goal"), max_length=24, choices=Goal.choices, default=Goal.AWARENESS)
     featured = models.BooleanField(_("featured"), default=False)
     points_override = models.PositiveIntegerField(
@@ -230,7 +232,9 @@ class StatusChange(models.Model):
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=Status.choices)
-    by = models.ForeignKey(Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     comment = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 

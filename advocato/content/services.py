@@ -129,7 +129,9 @@ def start_history(item: ContentItem, by: Employee) -> None:
 
 
 @transaction.atomic
-def suggest(employee: Employee, *, title: str, url: str = "", story: str = "", image=None) -> ContentItem:
+def suggest(
+    employee: Employee, *, title: str, url: str = "", story: str = "", image=None
+) -> ContentItem:
     """An advocate's own link or story: straight into the review queue, credited to them."""
     if not url and not story.strip():
         raise ContentError(_("Add a link or a few words about your story."))
@@ -261,7 +263,9 @@ def suggested_texts(item: ContentItem, language: str) -> dict[str, str]:
     return result
 
 
-def save_texts(item: ContentItem, variants: dict[str, dict], texts: dict[tuple[str, str], str]) -> None:
+def save_texts(
+    item: ContentItem, variants: dict[str, dict], texts: dict[tuple[str, str], str]
+) -> None:
     """Replace the item's language variants and suggested texts with the given ones (empty
     values remove them)."""
     with transaction.atomic():
@@ -382,5 +386,6 @@ def poll_source(source: FeedSource) -> int:
 def sources_due(now=None, every_minutes: int = 30) -> QuerySet[FeedSource]:
     now = now or timezone.now()
     return FeedSource.objects.filter(is_active=True).filter(
-        Q(last_polled_at__isnull=True) | Q(last_polled_at__lte=now - timedelta(minutes=every_minutes))
+        Q(last_polled_at__isnull=True)
+        | Q(last_polled_at__lte=now - timedelta(minutes=every_minutes))
     )

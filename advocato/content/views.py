@@ -22,7 +22,11 @@ from .models import ContentItem, FeedSource, Status, Topic
 def _cards(items, employee):
     shared = services.shared_item_ids(employee)
     return [
-        {"item": item, "text": services.localise(item, employee.language), "shared": item.pk in shared}
+        {
+            "item": item,
+            "text": services.localise(item, employee.language),
+            "shared": item.pk in shared,
+        }
         for item in items
     ]
 
@@ -183,8 +187,18 @@ def item_edit(request, pk: int):
         services.save_texts(item, texts.variants(), texts.texts())
         messages.success(request, _("Saved."))
         return redirect("content:edit", pk=item.pk)
+    labels = {
+        Status.IN_REVIEW: _("Submit for review"),
+        Status.PUBLISHED: _("Approve"),
+        Status.ARCHIVED: _("Archive"),
+        Status.DRAFT: {
+            Status.IN_REVIEW: _("Send back"),
+            Status.SCHEDULED: _("Unschedule"),
+            Status.ARCHIVED: _("Restore as draft"),
+        }.get(item.status, _("Back to draft")),
+    }
     moves = [
-        {"to": to, "label": Status(to).label}
+        {"to": to, "label": labels[to], "secondary": to in {Status.DRAFT, Status.ARCHIVED}}
         for (frm, to), who in services.MOVES.items()
         if frm == item.status and who != "system" and to != Status.SCHEDULED
     ]
@@ -218,7 +232,9 @@ def item_transition(request, pk: int):
             messages.error(request, str(exc))
         else:
             messages.success(
-                request, _("“%(title)s” is now %(status)s.") % {"title": item.title, "status": Status(item.status).label}
+                request,
+                _("“%(title)s” is now %(status)s.")
+                % {"title": item.title, "status": Status(item.status).label},
             )
     if request.POST.get("back") == "review":
         return redirect("content:review")
@@ -232,7 +248,9 @@ def review_queue(request):
         .select_related("suggested_by", "source", "created_by")
         .order_by("created_at")
     )
-    return render(request, "content/review.html", {"items": items, "review_form": forms.ReviewForm()})
+    return render(
+        request, "content/review.html", {"items": items, "review_form": forms.ReviewForm()}
+    )
 
 
 @role_required("curator")
@@ -284,4 +302,3 @@ def source_poll(request, pk: int):
     else:
         messages.success(request, _("Feed read: %(n)d new entries.") % {"n": created})
     return redirect("content:source", pk=source.pk)
-

@@ -11,7 +11,9 @@ class Site:
         self.pages: dict[str, tuple[int, str, bytes]] = {}
         self.requests: list[str] = []
 
-    def add(self, path: str, body: bytes | str, content_type="text/html; charset=utf-8", status=200):
+    def add(
+        self, path: str, body: bytes | str, content_type="text/html; charset=utf-8", status=200
+    ):
         self.pages[path] = (status, content_type, body.encode() if isinstance(body, str) else body)
 
 
@@ -22,7 +24,7 @@ def site(settings):
     state = Site()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def do_GET(self):
             state.requests.append(self.path)
             status, content_type, body = state.pages.get(self.path, (404, "text/plain", b"no"))
             if status in (301, 302):

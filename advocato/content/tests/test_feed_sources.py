@@ -33,7 +33,11 @@ def test_entries_are_imported_once_across_polls(site, curator):
     assert items[0].canonical_url == "https://firma.example/a"
     assert services.poll_source(source) == 0
     # The same story in another feed (same canonical URL) is not imported again either.
-    site.add("/other.xml", DANISH_RSS.replace("a-1", "zz-9").replace("b-2", "zz-10"), "application/rss+xml")
+    site.add(
+        "/other.xml",
+        DANISH_RSS.replace("a-1", "zz-9").replace("b-2", "zz-10"),
+        "application/rss+xml",
+    )
     assert services.poll_source(add_source(site, "/other.xml", name="Mirror")) == 0
     source.refresh_from_db()
     assert source.entries_imported == 2 and source.is_healthy and not source.last_error
@@ -55,7 +59,11 @@ def test_auto_publish_and_default_targeting(site, curator, advocate, advocate_en
     ("body", "content_type", "words"),
     [
         ("<rss><channel><title>Broken</title><item><title>x", "application/rss+xml", ""),
-        ("<!DOCTYPE html><html><head><title>Blog</title></head><body>Hi</body></html>", "text/html", "web page"),
+        (
+            "<!DOCTYPE html><html><head><title>Blog</title></head><body>Hi</body></html>",
+            "text/html",
+            "web page",
+        ),
     ],
 )
 def test_broken_feeds_are_reported_and_import_nothing(site, body, content_type, words):
@@ -77,7 +85,11 @@ def test_a_missing_feed_is_reported(site):
 
 def test_a_huge_feed_stops_at_the_limit(site, monkeypatch):
     monkeypatch.setattr(services, "FEED_MAX_BYTES", 50_000)
-    site.add("/big.xml", DANISH_RSS.replace("</channel>", "<!--" + "x" * 200_000 + "--></channel>"), "application/rss+xml")
+    site.add(
+        "/big.xml",
+        DANISH_RSS.replace("</channel>", "<!--" + "x" * 200_000 + "--></channel>"),
+        "application/rss+xml",
+    )
     source = add_source(site, "/big.xml")
     assert services.poll_source(source) == 0
     source.refresh_from_db()
@@ -86,16 +98,24 @@ def test_a_huge_feed_stops_at_the_limit(site, monkeypatch):
 
 def test_an_internal_address_is_refused(settings):
     settings.FETCH_ALLOWED_NETWORKS = []
-    source = FeedSource.objects.create(name="Metadata", url="http://169.254.169.254/latest/meta-data/")
+    source = FeedSource.objects.create(
+        name="Metadata", url="http://169.254.169.254/latest/meta-data/"
+    )
     services.poll_source(source)
     source.refresh_from_db()
     assert "private or internal" in source.last_error
 
 
-@pytest.mark.skipif(not SHARED_FIXTURES.exists(), reason="../shared/fixtures is not beside this clone")
+@pytest.mark.skipif(
+    not SHARED_FIXTURES.exists(), reason="../shared/fixtures is not beside this clone"
+)
 @pytest.mark.parametrize(
     "name",
-    ["wordpress_norm2782_rss2.xml", "atom_heise_developer_de.atom", "news_guardian_media_content.rss"],
+    [
+        "wordpress_norm2782_rss2.xml",
+        "atom_heise_developer_de.atom",
+        "news_guardian_media_content.rss",
+    ],
 )
 def test_real_world_feeds_import(site, name):
     site.add("/feed", (SHARED_FIXTURES / "feeds" / name).read_bytes(), "application/xml")

@@ -12,11 +12,12 @@ pytestmark = pytest.mark.django_db
 JOB_PAGE = """<!DOCTYPE html><html lang="da"><head><meta charset="utf-8">
 <title>Servicetekniker – Nordlys Karriere</title>
 <meta property="og:title" content="Vi søger serviceteknikere i Esbjerg">
-<meta property="og:description" content="Bliv en del af holdet, der holder havvindmøllerne kørende.">
+<meta property="og:description" content="Bliv en del af holdet bag havvindmøllerne.">
 <meta property="og:image" content="/media/esbjerg.jpg">
 <meta property="og:site_name" content="Nordlys Karriere">
 <link rel="canonical" href="https://karriere.nordlys.example/job/311">
 </head><body><h1>Servicetekniker</h1></body></html>"""
+
 
 def png() -> bytes:
     from io import BytesIO
@@ -70,7 +71,11 @@ def test_curator_creates_edits_texts_and_submits(login, curator, admin):
     assert sorted(t.name for t in item.topics.all()) == ["Careers", "Wind"]
     assert item.canonical_url == "https://nordlys.example/a"
 
-    texts = {"t-da-linkedin": "Stolt i dag.", "t-en-title": "Wind farm opens", "t-en-x": "Proud today."}
+    texts = {
+        "t-da-linkedin": "Stolt i dag.",
+        "t-en-title": "Wind farm opens",
+        "t-en-x": "Proud today.",
+    }
     client.post(reverse("content:edit", args=[item.pk]), {**item_data(), **texts})
     assert set(SuggestedText.objects.values_list("network", "language", "text")) == {
         ("linkedin", "da", "Stolt i dag."),
@@ -86,7 +91,9 @@ def test_curator_creates_edits_texts_and_submits(login, curator, admin):
     client.post(reverse("content:transition", args=[item.pk]), {"to": "in_review"})
     item.refresh_from_db()
     assert item.status == Status.IN_REVIEW
-    login(admin).post(reverse("content:transition", args=[item.pk]), {"to": "published", "back": "review"})
+    login(admin).post(
+        reverse("content:transition", args=[item.pk]), {"to": "published", "back": "review"}
+    )
     item.refresh_from_db()
     assert item.status == Status.PUBLISHED
 
@@ -108,13 +115,17 @@ def test_an_unknown_status_or_a_forbidden_move_changes_nothing(login, curator):
     item = ContentItem.objects.create(title="Draft")
     client = login(curator)
     client.post(reverse("content:transition", args=[item.pk]), {"to": "bogus"})
-    page = client.post(reverse("content:transition", args=[item.pk]), {"to": "published"}, follow=True)
+    page = client.post(
+        reverse("content:transition", args=[item.pk]), {"to": "published"}, follow=True
+    )
     assert "cannot become" in page.content.decode()
     item.refresh_from_db()
     assert item.status == Status.DRAFT
 
 
-def test_advocate_sees_feed_item_in_their_language_and_not_others(login, advocate, advocate_engineering):
+def test_advocate_sees_feed_item_in_their_language_and_not_others(
+    login, advocate, advocate_engineering
+):
     item = ContentItem.objects.create(
         title="Wind farm opens", language="en", status="published", published_at=timezone.now(),
         target_everyone=False,
@@ -155,7 +166,11 @@ def test_advocate_suggests_with_a_picture(login, advocate, curator):
 def test_a_file_that_is_not_a_picture_is_refused(login, advocate):
     response = login(advocate).post(
         reverse("content:suggest"),
-        {"title": "x", "story": "y", "image": SimpleUploadedFile("a.png", b"not a png", "image/png")},
+        {
+            "title": "x",
+            "story": "y",
+            "image": SimpleUploadedFile("a.png", b"not a png", "image/png"),
+        },
     )
     assert response.status_code == 200
     assert ContentItem.objects.count() == 0
@@ -181,6 +196,11 @@ def test_adding_a_feed_reads_it_at_once(site, login, curator):
 def test_a_feed_address_that_is_not_http_is_refused(login, curator):
     response = login(curator).post(
         reverse("content:sources"),
-        {"name": "x", "url": "ftp://files.example/feed", "goal": "awareness", "target_everyone": "on"},
+        {
+            "name": "x",
+            "url": "ftp://files.example/feed",
+            "goal": "awareness",
+            "target_everyone": "on",
+        },
     )
     assert response.status_code == 200 and FeedSource.objects.count() == 0

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def draft(curator):
-    item = ContentItem.objects.create(title="Draft", created_by=curator, url="https://example.com/a")
+    item = ContentItem.objects.create(
+        title="Draft", created_by=curator, url="https://example.com/a"
+    )
     services.start_history(item, curator)
     return item
 
@@ -25,7 +27,11 @@ def test_curator_submits_and_another_curator_approves(draft, curator):
         services.approve(draft, curator)
     item = services.approve(draft, other)
     assert item.status == Status.PUBLISHED and item.published_at
-    assert [c.to_status for c in item.history.order_by("at", "id")] == ["draft", "in_review", "published"]
+    assert [c.to_status for c in item.history.order_by("at", "id")] == [
+        "draft",
+        "in_review",
+        "published",
+    ]
 
 
 def test_admins_may_review_their_own(admin):
