@@ -84,7 +84,7 @@ def demo(argv: list[str]) -> int:
         f"\n  Advocato demo: {url}\n"
         f"  Sign in with one of these (password: {DEMO_PASSWORD}):\n"
         "    admin@nordlys.example      admin (sees the adoption funnel)\n"
-        "    curator@nordlys.example    curator\n"
+        "    curator@nordlys.example    curator (library, review queue, feeds)\n"
         "    analyst@nordlys.example    analyst\n"
         "    manager@nordlys.example    manager of Sales · Key Accounts\n"
         "    anna.holm@nordlys.example  advocate, Sales (Danish)\n"
