@@ -120,6 +120,9 @@ def library(request):
     query = request.GET.get("q", "").strip()[:100]
     if query:
         items = items.filter(Q(title__icontains=query) | Q(commentary__icontains=query))
+    reshare = request.GET.get("reshare") == "1"
+    if reshare:
+        items = items.filter(reshare_on_company_channels=True)
     page = Paginator(items.order_by("-created_at", "-pk"), 30).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -131,7 +134,8 @@ def library(request):
             "status": status,
             "query": query,
             "statuses": Status.choices,
-            "filtered": bool(status or query),
+            "reshare": reshare,
+            "filtered": bool(status or query or reshare),
             "params": params.urlencode(),
             "in_review": ContentItem.objects.filter(status=Status.IN_REVIEW).count(),
         },

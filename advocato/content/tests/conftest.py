@@ -10,11 +10,13 @@ class Site:
     def __init__(self):
         self.pages: dict[str, tuple[int, str, bytes]] = {}
         self.requests: list[str] = []
+        self.sent = 0
 
-    def add(
-        self, path: str, body: bytes | str, content_type="text/html; charset=utf-8", status=200
-    ):
-        self.pages[path] = (status, content_type, body.encode() if isinstance(body, str) else body)
+    def add(self, path: str, body, content_type="text/html; charset=utf-8", status=200):
+        """`body`: bytes or text, or a function returning an iterator of byte chunks."""
+        if isinstance(body, str):
+            body = body.encode()
+        self.pages[path] = (status, content_type, body)
 
 
 @pytest.fixture
@@ -27,6 +29,17 @@ def site(settings):
         def do_GET(self):
             state.requests.append(self.path)
             status, content_type, body = state.pages.get(self.path, (404, "text/plain", b"no"))
+            if callable(body):  # a stream: send chunks until the client hangs up
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.end_headers()
+                try:
+                    for chunk in body():
+                        self.wfile.write(chunk)
+                        state.sent += len(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                return
             if status in (301, 302):
                 self.send_response(status)
                 self.send_header("Location", body.decode())

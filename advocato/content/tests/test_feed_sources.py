@@ -96,6 +96,22 @@ def test_a_huge_feed_stops_at_the_limit(site, monkeypatch):
     assert source.last_error and ContentItem.objects.count() == 0
 
 
+def test_a_100_mb_feed_stream_stops_at_the_limit(site):
+    head = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Endless</title>'
+
+    def endless():
+        yield head
+        for _ in range(100 * 1024):  # 100 MB in 1 kB entries
+            yield b"<item><title>" + b"x" * 1000 + b"</title></item>"
+
+    site.add("/endless.xml", endless, "application/rss+xml")
+    source = add_source(site, "/endless.xml")
+    assert services.poll_source(source) == 0
+    source.refresh_from_db()
+    assert source.last_error and ContentItem.objects.count() == 0
+    assert site.sent < 30_000_000  # stopped near the 10 MB limit, not after 100 MB
+
+
 def test_an_internal_address_is_refused(settings):
     settings.FETCH_ALLOWED_NETWORKS = []
     source = FeedSource.objects.create(

@@ -204,3 +204,22 @@ def test_a_feed_address_that_is_not_http_is_refused(login, curator):
         },
     )
     assert response.status_code == 200 and FeedSource.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ["advocate", "manager", "analyst"])
+def test_only_curators_and_admins_may_move_items_or_read_feeds(client, personas, role):
+    item = ContentItem.objects.create(title="Draft")
+    source = FeedSource.objects.create(name="Blog", url="https://blog.example/feed")
+    client.force_login(personas[role].user)
+    moved = client.post(reverse("content:transition", args=[item.pk]), {"to": "in_review"})
+    assert moved.status_code == 403
+    assert client.post(reverse("content:source_poll", args=[source.pk])).status_code == 403
+    item.refresh_from_db()
+    assert item.status == Status.DRAFT
+
+
+def test_library_lists_items_marked_for_company_channels(login, curator):
+    ContentItem.objects.create(title="Reshare me", reshare_on_company_channels=True)
+    ContentItem.objects.create(title="Not this one")
+    html = login(curator).get(reverse("content:library"), {"reshare": "1"}).content.decode()
+    assert "Reshare me" in html and "Not this one" not in html
