@@ -140,3 +140,18 @@ def test_real_world_feeds_import(site, name):
     source.refresh_from_db()
     assert created > 5, source.last_error
     assert services.poll_source(source) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("name", "entries"),
+    [("nordlys-nyheder.xml", 6), ("nordlys-karriere.atom", 4), ("nordlys-blog.xml", 3)],
+)
+def test_the_demo_feeds_are_served_and_read_over_http(live_server, settings, name, entries):
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    source = FeedSource.objects.create(
+        name=name, url=f"{live_server.url}/static/advocato/demo-feeds/{name}"
+    )
+    assert services.poll_source(source) == entries
+    source.refresh_from_db()
+    assert source.is_healthy, source.last_error

@@ -20,9 +20,11 @@ LOGINS = [
 
 
 def fingerprint():
-    return sorted(
-        Employee.objects.values_list("email", "name", "department__name", "language", "role")
-    )
+    from advocato.content.models import ContentItem
+
+    people = Employee.objects.values_list("email", "name", "department__name", "language", "role")
+    content = ContentItem.objects.values_list("title", "language", "status", "goal", "featured")
+    return sorted(people), sorted(content)
 
 
 @pytest.mark.django_db
@@ -42,10 +44,38 @@ def test_demo_company_is_realistic():
 
 
 @pytest.mark.django_db
+def test_demo_library_has_every_kind_of_content():
+    from advocato.content.models import ContentItem, FeedSource, Status
+
+    summary = build_demo(quiet=True)
+    assert summary["content_items"] >= 150
+    statuses = set(ContentItem.objects.values_list("status", flat=True))
+    assert statuses == set(Status.values)
+    assert set(ContentItem.objects.values_list("language", flat=True)) == {"en", "da", "nb"}
+    assert ContentItem.objects.filter(status=Status.IN_REVIEW).count() >= 5
+    assert ContentItem.objects.filter(suggested_by__isnull=False, status=Status.PUBLISHED).exists()
+    assert FeedSource.objects.count() == 3
+    assert all(s.is_healthy and s.entries_imported for s in FeedSource.objects.all())
+    assert ContentItem.objects.filter(target_everyone=False).exists()
+
+
+@pytest.mark.django_db
 def test_demo_is_deterministic():
+    from advocato.content.models import ContentItem, FeedSource, Topic
+
     build_demo(quiet=True)
     first = fingerprint()
-    for model in (Employee, User, Team, Department, Location, Group):
+    for model in (
+        ContentItem,
+        FeedSource,
+        Topic,
+        Employee,
+        User,
+        Team,
+        Department,
+        Location,
+        Group,
+    ):
         model.objects.all().delete()
     build_demo(quiet=True)
     assert fingerprint() == first
