@@ -289,12 +289,13 @@ def build(rng: random.Random, progress) -> dict:
     for item, topic, versions, values, dice in items:
         topic_links.append(through_topics(contentitem_id=item.pk, topic_id=topics[topic].pk))
         others = [code for code in versions if code != item.language]
-        for code in others if dice < 0.6 else []:
+        translated = dice < 0.6 or item.featured  # featured items speak every language
+        for code in others if translated else []:
             title, commentary, _post = (part.format(**values) for part in versions[code])
             variants.append(
                 ContentVariant(item=item, language=code, title=title, commentary=commentary)
             )
-        for code in [item.language, *(others if dice < 0.6 else [])]:
+        for code in [item.language, *(others if translated else [])]:
             post = versions[code][2].format(**values) + f" {item.url}"
             texts.append(SuggestedText(item=item, network="linkedin", language=code, text=post))
             texts.append(SuggestedText(item=item, network="x", language=code, text=post[:220]))
