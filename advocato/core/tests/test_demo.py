@@ -82,6 +82,20 @@ def test_demo_is_deterministic():
 
 
 @pytest.mark.django_db
+def test_demo_logins_have_the_roles_the_readme_gives():
+    build_demo(quiet=True)
+    roles = dict(Employee.objects.filter(email__in=LOGINS).values_list("email", "role"))
+    assert roles == {
+        "admin@nordlys.example": "admin",
+        "curator@nordlys.example": "curator",
+        "analyst@nordlys.example": "analyst",
+        "manager@nordlys.example": "manager",
+        "anna.holm@nordlys.example": "advocate",
+        "lars.berg@nordlys.example": "advocate",
+    }
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("email", LOGINS)
 def test_every_demo_login_works(client, email):
     build_demo(quiet=True)
