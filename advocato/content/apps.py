@@ -19,4 +19,10 @@ class ContentConfig(AppConfig):
             models.SuggestedText,
         ):
             audit.register(model)
-        audit.register(models.FeedSource, exclude={"etag", "last_modified"})
+        audit.register(
+            models.FeedSource,
+            exclude={"etag", "last_modified", "last_polled_at", "last_success_at"},
+        )
+        for model in (models.ContentItem, models.FeedSource):
+            for field in ("departments", "teams", "groups", "locations", "topics"):
+                audit.register_m2m(getattr(model, field).through, model, field)

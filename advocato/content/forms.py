@@ -7,7 +7,17 @@ from advocato.people.forms import guard_text_fields
 from advocato.people.models import Department, Group, Language, Location, Role, Team
 
 from . import networks
-from .models import ContentItem, FeedSource, Goal, Topic
+from .models import ContentItem, FeedSource, Goal, Status, Topic
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+
+def check_image_size(image) -> None:
+    if image and getattr(image, "size", 0) > MAX_IMAGE_BYTES:
+        raise forms.ValidationError(
+            _("The picture is %(size).1f MB; the limit is 10 MB.")
+            % {"size": image.size / 1_048_576}
+        )
 
 
 def https_urls(field, **kwargs):
@@ -68,11 +78,20 @@ class TargetingFields(forms.ModelForm):
         names = [n.strip() for n in self.cleaned_data.get("topic_names", "").split(",")]
         return list(dict.fromkeys(n[:80] for n in names if n))
 
+    def update_fields(self) -> list[str]:
+        """Only what the form edits: a status moved meanwhile (by a reviewer or the worker) is
+        not overwritten by this older copy of the row."""
+        m2m = {"departments", "teams", "groups", "locations"}
+        return [f for f in self._meta.fields if f not in m2m] + ["roles"]
+
     def save(self, commit=True):
         obj = super().save(commit=False)
         obj.set_roles(self.cleaned_data.get("role_choices") or [])
         if commit:
-            obj.save()
+            if obj.pk and not obj._state.adding:
+                obj.save(update_fields=self.update_fields())
+            else:
+                obj.save()
             self.save_m2m()
             topics = []
             for name in self.topic_list():
@@ -87,10 +106,31 @@ class TargetingFields(forms.ModelForm):
 TARGETING = ["target_everyone", "departments", "teams", "groups", "locations"]
 
 
+class SafeDateTimeField(forms.DateTimeField):
+    """Years a calendar widget can produce but time zones cannot convert are a form error."""
+
+    def to_python(self, value):
+        try:
+            result = super().to_python(value)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError(_("Enter a date between 2000 and 2100.")) from exc
+        if result and not 2000 <= result.year <= 2100:
+            raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
+        return result
+
+
+def dates_as_safe_fields(field, **kwargs):
+    from django.db import models
+
+    if isinstance(field, models.DateTimeField):
+        kwargs["form_class"] = SafeDateTimeField
+    return https_urls(field, **kwargs)
+
+
 class ContentItemForm(TargetingFields):
     class Meta:
         model = ContentItem
-        formfield_callback = https_urls
+        formfield_callback = dates_as_safe_fields
         fields = [
             "title", "commentary", "url", "image", "image_url", "site_name", "language", "goal",
             "featured", "points_override", "publish_at", "expire_at",
@@ -119,8 +159,26 @@ class ContentItemForm(TargetingFields):
         for name in ("publish_at", "expire_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
+    def update_fields(self) -> list[str]:
+        return [*super().update_fields(), "canonical_url", "updated_at"]
+
+    def save(self, commit=True):
+        if "url" in self.changed_data or not self.instance.pk:
+            from .feeds import canonicalise_url
+
+            url = self.cleaned_data.get("url", "")
+            self.instance.canonical_url = canonicalise_url(url) if url else ""
+        return super().save(commit)
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        check_image_size(image)
+        return image
+
     def clean(self):
         data = super().clean()
+        if self.instance.status == Status.SCHEDULED and not data.get("publish_at"):
+            self.add_error("publish_at", _("A scheduled item needs its publishing time."))
         publish, expire = data.get("publish_at"), data.get("expire_at")
         if publish and expire and expire <= publish:
             self.add_error("expire_at", _("The expiry must come after the publishing time."))
@@ -261,7 +319,9 @@ class SuggestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What happened, and why colleagues and customers would care."),
     )
-    image = forms.ImageField(label=_("A picture (optional)"), required=False)
+    image = forms.ImageField(
+        label=_("A picture (optional)"), required=False, validators=[check_image_size]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,6 +30,15 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+def upload_path(instance, filename: str) -> str:
+    """A random name: uploads are public, so their names must not be guessable or personal."""
+    import secrets
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"content/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}{suffix}"
+
+
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
 
@@ -117,7 +126,7 @@ class ContentItem(Targeting):
     )
     url = models.URLField(_("link"), max_length=1000, blank=True)
     canonical_url = models.URLField(max_length=1000, blank=True, db_index=True)
-    image = models.ImageField(_("image"), upload_to="content/%Y/%m", blank=True)
+    image = models.ImageField(_("image"), upload_to=upload_path, blank=True)
     image_url = models.URLField(_("image address"), max_length=1000, blank=True)
     site_name = models.CharField(_("site"), max_length=200, blank=True)
     language = models.CharField(

@@ -49,6 +49,8 @@ MOVES = {
     (Status.IN_REVIEW, Status.PUBLISHED): "reviewer",
     (Status.IN_REVIEW, Status.SCHEDULED): "reviewer",
     (Status.SCHEDULED, Status.PUBLISHED): "system",
+    (Status.SCHEDULED, Status.EXPIRED): "system",  # its whole window passed while waiting
+    (Status.PUBLISHED, Status.IN_REVIEW): "curator",  # changed after approval
     (Status.SCHEDULED, Status.DRAFT): "curator",  # unschedule
     (Status.PUBLISHED, Status.EXPIRED): "system",
     (Status.PUBLISHED, Status.ARCHIVED): "curator",
@@ -111,13 +113,51 @@ def run_schedule(now=None) -> tuple[int, int]:
     never shows an expired item."""
     now = now or timezone.now()
     published = expired = 0
-    for item in ContentItem.objects.filter(status=Status.SCHEDULED, publish_at__lte=now):
-        transition(item, Status.PUBLISHED, None)
-        published += 1
+    due = ContentItem.objects.filter(status=Status.SCHEDULED, publish_at__lte=now)
+    for item in due:
+        gone = item.expire_at is not None and item.expire_at <= now
+        if _move_quietly(item, Status.EXPIRED if gone else Status.PUBLISHED):
+            expired += gone
+            published += not gone
     for item in ContentItem.objects.filter(status=Status.PUBLISHED, expire_at__lte=now):
-        transition(item, Status.EXPIRED, None)
-        expired += 1
+        expired += _move_quietly(item, Status.EXPIRED)
     return published, expired
+
+
+def _move_quietly(item: ContentItem, to: str) -> bool:
+    """One item's trouble (or another worker having moved it first) must not stop the rest."""
+    try:
+        transition(item, to, None)
+    except ContentError:
+        logger.info("Schedule: item %s was not moved to %s", item.pk, to)
+        return False
+    return True
+
+
+CONTENT_FIELDS = {"title", "commentary", "url", "image", "image_url", "language"}
+
+
+def after_edit(item: ContentItem, by: Employee, changed: set[str]) -> ContentItem:
+    """A curator changing what an approved item says sends it back for review; admins' edits
+    stay live. Either way the change is in the audit log."""
+    if (
+        changed & CONTENT_FIELDS
+        and item.status in {Status.PUBLISHED, Status.SCHEDULED}
+        and by.role != "admin"
+    ):
+        with transaction.atomic():
+            locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+            StatusChange.objects.create(
+                item=locked,
+                from_status=locked.status,
+                to_status=Status.IN_REVIEW,
+                by=by,
+                comment=_("Changed after approval; needs another look."),
+            )
+            locked.status = Status.IN_REVIEW
+            locked.save(update_fields=["status", "updated_at"])
+            return locked
+    return item
 
 
 def start_history(item: ContentItem, by: Employee) -> None:
@@ -161,12 +201,24 @@ def _dimension(model, field: str, value_ids) -> Q:
     return ~Exists(chosen) | Exists(chosen.filter(**{target: value_ids}))
 
 
-def targeting_q(employee: Employee, model=ContentItem) -> Q:
-    """Q for the rows of `model` (an item or a feed source) that target `employee`."""
+def _chosen(model, field: str) -> Exists:
+    through = getattr(model, field).through
+    return Exists(through.objects.filter(**{f"{model._meta.model_name}_id": OuterRef("pk")}))
+
+
+def targeting_q(employee: Employee) -> Q:
+    """Q for the items that target `employee`. Not "everyone" and nothing chosen: nobody."""
+    model = ContentItem
     role = Q(roles="") | Q(roles__contains=f",{employee.role},")
     group_ids = list(employee.groups.values_list("pk", flat=True))
+    anything_chosen = ~Q(roles="")
+    for field in ("departments", "teams", "groups", "locations"):
+        anything_chosen |= _chosen(model, field)
     return Q(target_everyone=True) | (
-        _dimension(model, "departments", [employee.department_id] if employee.department_id else [])
+        anything_chosen
+        & _dimension(
+            model, "departments", [employee.department_id] if employee.department_id else []
+        )
         & _dimension(model, "teams", [employee.team_id] if employee.team_id else [])
         & _dimension(model, "groups", group_ids)
         & _dimension(model, "locations", [employee.location_id] if employee.location_id else [])
@@ -207,10 +259,6 @@ def feed_for(
 
 def review_count() -> int:
     return ContentItem.objects.filter(status=Status.IN_REVIEW).count()
-
-
-def can_see(employee: Employee, item: ContentItem) -> bool:
-    return feed_for(employee).filter(pk=item.pk).exists()
 
 
 def shared_item_ids(employee: Employee) -> set[int]:
@@ -269,6 +317,8 @@ def save_texts(
     """Replace the item's language variants and suggested texts with the given ones (empty
     values remove them)."""
     with transaction.atomic():
+        # The item's own language needs no variant (it may have just become its language).
+        ContentVariant.objects.filter(item=item, language=item.language).delete()
         for language, values in variants.items():
             if language == item.language or not values.get("title"):
                 ContentVariant.objects.filter(item=item, language=language).delete()
@@ -299,9 +349,8 @@ def copy_targeting(source: Targeting, target: Targeting) -> None:
 
 
 def known_entry(source: FeedSource, guid: str, canonical: str) -> bool:
-    return (
-        ContentItem.objects.filter(source=source, source_guid=guid).exists()
-        or ContentItem.objects.filter(canonical_url=canonical).exists()
+    return ContentItem.objects.filter(source=source, source_guid=guid[:500]).exists() or (
+        bool(canonical) and ContentItem.objects.filter(canonical_url=canonical).exists()
     )
 
 
@@ -313,15 +362,15 @@ def import_entries(source: FeedSource, parsed: ParsedFeed) -> int:
     topics = list(source.topics.all())
     with transaction.atomic():
         for entry in parsed.entries:
-            if known_entry(source, entry.guid, entry.canonical_url):
-                continue
+            if len(entry.url) > 1000 or known_entry(source, entry.guid, entry.canonical_url):
+                continue  # an address longer than any browser takes is not worth sharing
             language = entry.language or parsed.language
             item = ContentItem.objects.create(
-                title=entry.title or entry.url,
+                title=(entry.title or entry.url)[:300],
                 commentary=entry.summary,
                 url=entry.url,
-                canonical_url=entry.canonical_url,
-                image_url=entry.image,
+                canonical_url=entry.canonical_url[:1000],
+                image_url=entry.image if len(entry.image) <= 1000 else "",
                 language=language if language in {"en", "da", "nb"} else "en",
                 goal=source.goal,
                 status=status,
@@ -383,9 +432,19 @@ def poll_source(source: FeedSource) -> int:
     return 0
 
 
-def sources_due(now=None, every_minutes: int = 30) -> QuerySet[FeedSource]:
+def claim_due_sources(now=None, every_minutes: int = 30) -> list[FeedSource]:
+    """The active feeds due for a poll, each claimed with a compare-and-swap on
+    `last_polled_at`, so overlapping runs or workers never poll the same feed twice."""
     now = now or timezone.now()
-    return FeedSource.objects.filter(is_active=True).filter(
+    due = FeedSource.objects.filter(is_active=True).filter(
         Q(last_polled_at__isnull=True)
         | Q(last_polled_at__lte=now - timedelta(minutes=every_minutes))
     )
+    claimed = []
+    for source in due:
+        won = FeedSource.objects.filter(pk=source.pk, last_polled_at=source.last_polled_at).update(
+            last_polled_at=now
+        )
+        if won == 1:
+            claimed.append(source)
+    return claimed

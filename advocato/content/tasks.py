@@ -20,7 +20,7 @@ def run_schedule() -> None:
 
 @db_periodic_task(crontab(minute="*/5"))
 def poll_due_sources() -> None:
-    for source in services.sources_due():
+    for source in services.claim_due_sources():
         poll_source(source.pk)
 
 

@@ -35,7 +35,8 @@ def _cards(items, employee):
 def feed(request):
     employee = request.employee
     form = forms.FeedFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # an unknown topic drops that filter only; the others still apply
+    filters = getattr(form, "cleaned_data", {})
     items = services.feed_for(
         employee,
         topic=filters.get("topic", ""),
@@ -137,7 +138,7 @@ def library(request):
             "reshare": reshare,
             "filtered": bool(status or query or reshare),
             "params": params.urlencode(),
-            "in_review": ContentItem.objects.filter(status=Status.IN_REVIEW).count(),
+            "in_review": services.review_count(),
         },
     )
 
@@ -189,7 +190,14 @@ def item_edit(request, pk: int):
     if request.method == "POST" and form.is_valid() and texts.is_valid():
         form.save()
         services.save_texts(item, texts.variants(), texts.texts())
-        messages.success(request, _("Saved."))
+        before = item.status
+        item = services.after_edit(item, request.employee, set(form.changed_data))
+        if item.status != before:
+            messages.warning(
+                request, _("Saved. It changed after approval, so it is back in review.")
+            )
+        else:
+            messages.success(request, _("Saved."))
         return redirect("content:edit", pk=item.pk)
     labels = {
         Status.IN_REVIEW: _("Submit for review"),
@@ -247,11 +255,17 @@ def item_transition(request, pk: int):
 
 @role_required("curator")
 def review_queue(request):
-    items = (
+    items = list(
         ContentItem.objects.filter(status=Status.IN_REVIEW)
         .select_related("suggested_by", "source", "created_by")
         .order_by("created_at")
     )
+    for item in items:  # only offer what this reviewer may do
+        try:
+            services.check_transition(item, Status.PUBLISHED, request.employee)
+            item.can_review = True
+        except services.ContentError:
+            item.can_review = False
     return render(
         request, "content/review.html", {"items": items, "review_form": forms.ReviewForm()}
     )
@@ -261,12 +275,8 @@ def review_queue(request):
 def sources(request):
     form = forms.FeedSourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        source = form.save(commit=False)
-        source.created_by = request.employee
-        source.save()
-        form.save_m2m()
-        form.instance = source
-        form.save()
+        form.instance.created_by = request.employee
+        source = form.save()
         from .tasks import poll_source
 
         poll_source(source.pk)

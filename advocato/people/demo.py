@@ -387,7 +387,12 @@ def build(rng: random.Random, progress) -> dict:
     for person in people:
         key = (person["dept"], person["team"])
         named = person["email"] in {n[0] for n in NAMED}  # the README's logins keep their roles
-        if key not in managers and person["state"] == "registered" and person["role"] == "advocate" and not named:
+        if (
+            key not in managers
+            and person["state"] == "registered"
+            and person["role"] == "advocate"
+            and not named
+        ):
             managers[key] = employees[person["email"]]
             managers[key].role = "manager"
     for person in people:
