@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "advocato.core",
     "advocato.people",
     "advocato.content",
+    "advocato.sharing",
+    "advocato.links",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -177,6 +179,19 @@ FETCH_ALLOWED_NETWORKS = [
     n.strip() for n in os.environ.get("ADVOCATO_FETCH_ALLOWED_NETWORKS", "").split(",") if n.strip()
 ]
 FETCH_USER_AGENT = "Advocato/0.1 (link preview and feed reader)"
+
+# Clicks: a GeoLite2-format country database (optional) and how long a click can earn a
+# conversion.
+GEOIP_PATH = os.environ.get("ADVOCATO_GEOIP_PATH", "")
+ATTRIBUTION_WINDOW_DAYS = int(os.environ.get("ADVOCATO_ATTRIBUTION_DAYS", "30"))
+# The company's website(s) that may report conversions from the browser (CORS origins), and
+# the shared secret for server-to-server reports (HMAC-SHA256).
+CONVERSION_ORIGINS = [
+    o.strip().rstrip("/")
+    for o in os.environ.get("ADVOCATO_CONVERSION_ORIGINS", "").split(",")
+    if o.strip()
+]
+CONVERSION_SECRET = os.environ.get("ADVOCATO_CONVERSION_SECRET", "")
 INVITE_CSV_MAX_BYTES = 2 * 1024 * 1024
 INVITE_CSV_MAX_ROWS = 20_000
 

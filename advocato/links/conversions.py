@@ -1,0 +1,142 @@
+"""Conversions reported by the company's website: attributed to the last human click on a
+tracked link within the attribution window, counted once however often they are reported.
+
+Two ways in: the JavaScript snippet (the browser carries the click's attribution token from
+the landing page) and a server-to-server endpoint signed with HMAC-SHA256."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Click, Conversion
+
+KIND_MAX = 40
+SIGNATURE_MAX_AGE = 300  # seconds a signed request stays valid (replays are refused after)
+
+
+class ConversionError(Exception):
+    """Bad input; the message says what is wrong. `status` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Recorded:
+    conversion: Conversion
+    created: bool
+
+
+def check_payload(data) -> dict:
+    if not isinstance(data, dict):
+        raise ConversionError(_("Send a JSON object."))
+    token = data.get("token")
+    if not isinstance(token, str) or not 8 <= len(token) <= 24:
+        raise ConversionError(_("“token” must be the attribution token from the landing page."))
+    kind = data.get("type")
+    if not isinstance(kind, str) or not kind.strip() or len(kind) > KIND_MAX:
+        raise ConversionError(
+            _(
+                "“type” must be a name such as lead, signup or application "
+                "(at most %(n)d characters)."
+            )
+            % {"n": KIND_MAX}
+        )
+    value = data.get("value")
+    if value is not None:
+        try:
+            value = Decimal(str(value))
+        except (InvalidOperation, ValueError) as exc:
+            raise ConversionError(_("“value” must be a number.")) from exc
+        if not value.is_finite() or value < 0 or value > Decimal("1e12"):
+            raise ConversionError(_("“value” must be a number from 0 up to a trillion."))
+    currency = data.get("currency") or ""
+    if not isinstance(currency, str) or (
+        currency and (len(currency) != 3 or not currency.isalpha())
+    ):
+        raise ConversionError(_("“currency” must be a three-letter code such as DKK."))
+    external_id = data.get("id") or ""
+    if not isinstance(external_id, str | int) or len(str(external_id)) > 200:
+        raise ConversionError(
+            _("“id” must be your own reference for the conversion (at most 200 characters).")
+        )
+    return {
+        "token": token,
+        "kind": kind.strip().lower(),
+        "value": value,
+        "currency": currency.upper(),
+        "external_id": str(external_id),
+    }
+
+
+def record_conversion(data: dict, source: str, now=None) -> Recorded:
+    """Attribute and store a conversion. The click must be a human click within the window;
+    the same conversion (same click, type and id) is stored once."""
+    payload = check_payload(data)
+    now = now or timezone.now()
+    click = Click.objects.filter(token=payload["token"]).select_related("link").first()
+    if click is None or click.kind != Click.Kind.HUMAN:
+        raise ConversionError(_("No tracked click has this token."), status=404)
+    window = timedelta(days=settings.ATTRIBUTION_WINDOW_DAYS)
+    if now - click.at > window:
+        raise ConversionError(
+            _("The click is older than the attribution window of %(days)d days.")
+            % {"days": settings.ATTRIBUTION_WINDOW_DAYS},
+            status=422,
+        )
+    dedupe = payload["external_id"] or f"{payload['kind']}:{click.token}"
+    existing = Conversion.objects.filter(
+        click=click, kind=payload["kind"], external_id=dedupe
+    ).first()
+    if existing:
+        return Recorded(existing, False)
+    try:
+        with transaction.atomic():
+            conversion = Conversion.objects.create(
+                click=click,
+                link=click.link,
+                kind=payload["kind"],
+                value=payload["value"],
+                currency=payload["currency"],
+                external_id=dedupe,
+                source=source,
+                at=now,
+            )
+    except IntegrityError:  # the same report twice at the same moment
+        return Recorded(
+            Conversion.objects.get(click=click, kind=payload["kind"], external_id=dedupe), False
+        )
+    return Recorded(conversion, True)
+
+
+def sign(body: bytes, timestamp: int, secret: str) -> str:
+    message = str(timestamp).encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def check_signature(body: bytes, timestamp: str, signature: str, now: float | None = None) -> None:
+    secret = settings.CONVERSION_SECRET
+    if not secret:
+        raise ConversionError(_("Server-to-server conversions are not switched on."), status=403)
+    try:
+        stamp = int(timestamp)
+    except (TypeError, ValueError) as exc:
+        raise ConversionError(
+            _("The X-Advocato-Timestamp header is missing or not a number."), 401
+        ) from exc
+    now = now if now is not None else time.time()
+    if abs(now - stamp) > SIGNATURE_MAX_AGE:
+        raise ConversionError(_("The request is too old or from the future; sign it anew."), 401)
+    if not signature or not hmac.compare_digest(sign(body, stamp, secret), signature):
+        raise ConversionError(_("The signature does not match."), 401)

@@ -1,0 +1,248 @@
+"""Tracked links and clicks: minting a link for a share, the redirect's destination with UTM
+parameters, and recording a click — fast, and never lost.
+
+The redirect does the least work it can: the link's details come from the cache (one query on
+a miss), the click is one INSERT, and when that INSERT cannot happen at once the click goes to
+the spool (`spool.py`) and the worker replays it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import date, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+from django.utils.text import slugify
+
+from . import spool
+from .models import Click, DailySalt, TrackedLink
+
+logger = logging.getLogger(__name__)
+CODE_BYTES = 6  # 8 URL-safe characters, 48 random bits: short, and not guessable
+CACHE_SECONDS = 300
+UTM_MEDIUM = "employee_advocacy"
+ATTRIBUTION_PARAM = "adv"
+
+
+def mint_link(share) -> TrackedLink:
+    for _attempt in range(5):
+        code = secrets.token_urlsafe(CODE_BYTES)
+        try:
+            with transaction.atomic():
+                return TrackedLink.objects.create(share=share, code=code)
+        except IntegrityError:
+            if TrackedLink.objects.filter(share=share).exists():
+                raise
+    raise RuntimeError("Could not find a free link code.")
+
+
+def link_url(link: TrackedLink, base_url: str = "") -> str:
+    base = (settings.SITE_URL or base_url or "http://localhost:8000").rstrip("/")
+    return f"{base}/l/{link.code}"
+
+
+def _cache_key(code: str) -> str:
+    return f"advocato:link:{code}"
+
+
+def link_info(code: str) -> dict | None:
+    """What the redirect needs about a link, cached. None: no such (or a revoked) link."""
+    key = _cache_key(code)
+    info = cache.get(key)
+    if info is None:
+        link = (
+            TrackedLink.objects.select_related("share__item", "share__employee")
+            .filter(code=code)
+            .first()
+        )
+        info = {"missing": True} if link is None else _info(link)
+        cache.set(key, info, CACHE_SECONDS)
+    return None if info.get("missing") or info.get("revoked") else info
+
+
+def _info(link: TrackedLink) -> dict:
+    share = link.share
+    item = share.item
+    return {
+        "code": link.code,
+        "link_id": link.pk,
+        "share_id": share.pk,
+        "item_id": item.pk,
+        "employee_id": share.employee_id,
+        "language": share.employee.language,
+        "network": share.network,
+        "url": item.url,
+        "campaign": slugify(item.title)[:60] or f"item-{item.pk}",
+        "confirmed": share.confirmed_at is not None,
+        "revoked": link.revoked_at is not None,
+    }
+
+
+def forget(code: str) -> None:
+    cache.delete(_cache_key(code))
+
+
+def destination(info: dict, token: str) -> str:
+    """The item's own URL with our UTM parameters and the attribution token added. The URL's
+    own query (other than utm_*) and fragment are kept; nothing else is ever a destination."""
+    parts = urlsplit(iri_to_uri(info["url"]))
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.startswith("utm_") and key != ATTRIBUTION_PARAM
+    ]
+    query += [
+        ("utm_source", info["network"]),
+        ("utm_medium", UTM_MEDIUM),
+        ("utm_campaign", info["campaign"]),
+        ("utm_content", info["code"]),
+        (ATTRIBUTION_PARAM, token),
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+_salts: dict[date, str] = {}
+
+
+def daily_salt(day: date) -> str:
+    salt = _salts.get(day)
+    if salt is None:
+        try:
+            return _stored_salt(day)
+        except DatabaseError:
+            # The database is away (the click will be spooled): a keyed salt for today that
+            # needs no database. Only the unique-visitor count of this moment may be off.
+            return hmac.new(
+                settings.SECRET_KEY.encode(), f"salt:{day}".encode(), "sha256"
+            ).hexdigest()
+    return salt
+
+
+def _stored_salt(day: date) -> str:
+    try:
+        salt = DailySalt.objects.get_or_create(day=day, defaults={"salt": secrets.token_hex(32)})[
+            0
+        ].salt
+    except IntegrityError:  # another process made today's salt a moment ago
+        salt = DailySalt.objects.get(day=day).salt
+    _salts.clear()  # only today's is kept in memory
+    _salts[day] = salt
+    return salt
+
+
+def visitor_hash(ip: str, user_agent: str, day: date) -> str:
+    key = daily_salt(day).encode()
+    return hmac.new(key, f"{ip}|{user_agent}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def forget_old_salts(today: date | None = None) -> int:
+    """Delete salts older than yesterday: after that, no stored hash can be tied to an IP."""
+    today = today or timezone.localdate()
+    deleted, _ = DailySalt.objects.filter(day__lt=today - timedelta(days=1)).delete()
+    return deleted
+
+
+_geo = {"path": None, "reader": None}
+
+
+def country(ip: str) -> str:
+    """Two-letter country of an IP address from a GeoLite2-format database, when one is
+    configured (ADVOCATO_GEOIP_PATH); "" otherwise or when unknown."""
+    path = settings.GEOIP_PATH
+    if not path or not ip:
+        return ""
+    if _geo["path"] != path:
+        import maxminddb
+
+        try:
+            _geo["reader"] = maxminddb.open_database(path)
+        except (OSError, ValueError, maxminddb.InvalidDatabaseError):
+            logger.error("The GeoIP database at %s cannot be read.", path)
+            _geo["reader"] = None
+        _geo["path"] = path
+    reader = _geo["reader"]
+    if reader is None:
+        return ""
+    try:
+        record = reader.get(ip)
+    except ValueError:
+        return ""
+    found = (record or {}).get("country") or (record or {}).get("registered_country") or {}
+    return str(found.get("iso_code", ""))[:2]
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(12)  # 16 characters
+
+
+def record_click(info: dict, *, kind: str, visitor: str, token: str, referrer_domain: str = "",
+                 device: str = "", country: str = "", at=None) -> bool:  # fmt: skip
+    """Write the click, or spool it when the database cannot take it now. Returns True when it
+    was written directly. Never raises: the visitor's redirect must not wait on this."""
+    record = {
+        "link_id": info["link_id"],
+        "kind": kind,
+        "visitor": visitor,
+        "token": token,
+        "referrer_domain": referrer_domain[:255],
+        "device": device,
+        "country": country,
+        "at": (at or timezone.now()).isoformat(),
+    }
+    try:
+        Click.objects.create(**{**record, "at": at or timezone.now()})
+    except DatabaseError:
+        logger.warning("Click spooled: the database did not take it now.", exc_info=True)
+        spool.append(record)
+        return False
+    if kind == Click.Kind.HUMAN and not info["confirmed"]:
+        _confirm_share(info)
+    return True
+
+
+def _confirm_share(info: dict) -> None:
+    """The first human click proves the post is out there."""
+    from advocato.sharing.models import Share
+
+    try:
+        Share.objects.filter(pk=info["share_id"], confirmed_at=None).update(
+            confirmed_at=timezone.now(), confirmed_by="click", status=Share.Status.CONFIRMED
+        )
+    except DatabaseError:
+        return
+    info["confirmed"] = True
+    forget(info["code"])
+
+
+def replay_spool() -> int:
+    """Write spooled clicks to the database; each exactly once (tokens are unique)."""
+    from datetime import datetime
+
+    written = 0
+    for path in spool.claim_files():
+        rows = []
+        for record in spool.read(path):
+            try:
+                record["at"] = datetime.fromisoformat(record["at"])
+                rows.append(Click(**record))
+            except (KeyError, TypeError, ValueError):
+                logger.error("Unreadable spooled click skipped: %r", record)
+        for start in range(0, len(rows), 500):
+            batch = rows[start : start + 500]
+            known = set(
+                Click.objects.filter(token__in=[r.token for r in batch]).values_list(
+                    "token", flat=True
+                )
+            )
+            fresh = [r for r in batch if r.token not in known]
+            Click.objects.bulk_create(fresh, ignore_conflicts=True)
+            written += len(fresh)
+        path.unlink()
+    return written

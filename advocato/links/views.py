@@ -1,0 +1,184 @@
+"""The redirect: `/l/<code>` → the item's own URL, with UTM parameters and an attribution
+token. Link-preview bots get a page of Open Graph tags instead. See `services` for why this
+stays fast and never loses a click."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from advocato.core.permissions import public
+
+from . import agents, conversions, services
+from .models import Click
+
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{6,16}$")
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    # Browsers must ask us every time, or repeat visits never reach our counts.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer-when-downgrade"
+    return response
+
+
+def _not_found(request) -> HttpResponse:
+    return _no_store(render(request, "links/not_found.html", status=404))
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@public
+@require_safe
+def follow(request, code: str):
+    if not CODE_RE.match(code):
+        return _not_found(request)
+    info = services.link_info(code)
+    if info is None or not info["url"]:
+        return _not_found(request)
+    meta = request.META
+    user_agent = meta.get("HTTP_USER_AGENT", "")
+    kind = agents.classify(user_agent)
+    token = services.new_token()
+    if kind == agents.Kind.PREVIEW:
+        _record(request, info, Click.Kind.PREVIEW, token, user_agent)
+        return _no_store(preview_page(request, info))
+    response = _no_store(HttpResponseRedirect(services.destination(info, token)))
+    if request.method == "HEAD" or agents.is_prefetch(meta):
+        return response  # never a click: nobody is looking yet
+    if kind == agents.Kind.BOT:
+        _record(request, info, Click.Kind.BOT, token, user_agent)
+    elif _is_sharer(request, info):
+        _record(request, info, Click.Kind.SELF, token, user_agent)
+    else:
+        _record(request, info, Click.Kind.HUMAN, token, user_agent)
+    return response
+
+
+def _is_sharer(request, info: dict) -> bool:
+    # Only a signed-in sharer is recognised; the session lookup costs nothing for visitors
+    # without a session cookie.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    employee = getattr(request, "employee", None)
+    return employee is not None and employee.pk == info["employee_id"]
+
+
+def _record(request, info: dict, kind: str, token: str, user_agent: str) -> None:
+    referrer = urlsplit(request.META.get("HTTP_REFERER", "")).hostname or ""
+    services.record_click(
+        info,
+        kind=kind,
+        token=token,
+        visitor=services.visitor_hash(_client_ip(request), user_agent, timezone.localdate()),
+        referrer_domain=referrer,
+        device=agents.device_class(user_agent),
+        country=services.country(_client_ip(request)),
+    )
+
+
+def preview_page(request, info: dict) -> HttpResponse:
+    from advocato.content import services as content
+    from advocato.content.models import ContentItem
+
+    item = ContentItem.objects.prefetch_related("variants").get(pk=info["item_id"])
+    text = content.localise(item, info["language"])
+    image = item.picture
+    if image and image.startswith("/"):
+        image = request.build_absolute_uri(image)
+    return render(
+        request,
+        "links/preview.html",
+        {
+            "title": text.title,
+            "description": text.commentary,
+            "image": image,
+            "language": text.language,
+            "site_name": item.site_name,
+            "short_url": request.build_absolute_uri(),
+            "destination": info["url"],
+        },
+    )
+
+
+def _json(data: dict, status: int = 200, origin: str = "") -> JsonResponse:
+    response = JsonResponse(data, status=status)
+    if origin:
+        response["Access-Control-Allow-Origin"] = origin
+        response["Vary"] = "Origin"
+    return response
+
+
+@public
+@csrf_exempt
+def convert(request):
+    """Conversions from the snippet on the company's website (cross-origin JSON)."""
+    origin = request.headers.get("Origin", "").rstrip("/")
+    allowed = origin in settings.CONVERSION_ORIGINS
+    if request.method == "OPTIONS":
+        response = _json({}, 204 if allowed else 403, origin if allowed else "")
+        if allowed:
+            response["Access-Control-Allow-Methods"] = "POST"
+            response["Access-Control-Allow-Headers"] = "Content-Type"
+            response["Access-Control-Max-Age"] = "86400"
+        return response
+    if request.method != "POST":
+        return _json({"error": _("Use POST.")}, 405)
+    if not allowed:
+        return _json(
+            {
+                "error": _(
+                    "This website may not report conversions. "
+                    "Add it to ADVOCATO_CONVERSION_ORIGINS."
+                )
+            },
+            403,
+        )
+    return _record_conversion(request, "snippet", origin)
+
+
+@public
+@csrf_exempt
+@require_POST
+def convert_server(request):
+    """Conversions from the company's own servers, signed with the shared secret."""
+    try:
+        conversions.check_signature(
+            request.body,
+            request.headers.get("X-Advocato-Timestamp", ""),
+            request.headers.get("X-Advocato-Signature", ""),
+        )
+    except conversions.ConversionError as exc:
+        return _json({"error": str(exc)}, exc.status)
+    return _record_conversion(request, "server")
+
+
+def _record_conversion(request, source: str, origin: str = "") -> JsonResponse:
+    if len(request.body) > 10_000:
+        return _json({"error": _("The request is too large.")}, 413, origin)
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return _json({"error": _("The body is not valid JSON.")}, 400, origin)
+    try:
+        recorded = conversions.record_conversion(data, source)
+    except conversions.ConversionError as exc:
+        return _json({"error": str(exc)}, exc.status, origin)
+    return _json(
+        {"id": recorded.conversion.pk, "counted": recorded.created},
+        201 if recorded.created else 200,
+        origin,
+    )

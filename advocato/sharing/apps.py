@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SharingConfig(AppConfig):
+    name = "advocato.sharing"
+    label = "sharing"
+    verbose_name = _("Sharing")
