@@ -162,14 +162,12 @@ def _client_process(first, threads, address, payloads, times, want_tokens, resul
     results.put(merged)
 
 
-def _machine_busy() -> tuple[int, int]:
-    """(busy, total) jiffies of all CPUs since boot, from /proc/stat (0, 0 elsewhere)."""
+def _cpu_jiffies() -> list[int]:
+    """user, nice, system, idle, iowait, … jiffies of all CPUs since boot ([] off Linux)."""
     try:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     except (OSError, ValueError):
-        return 0, 0
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-    return sum(fields) - idle, sum(fields)
+        return []
 
 
 def load(port: int, codes: list[str], want_tokens: bool) -> dict:
@@ -184,7 +182,7 @@ def load(port: int, codes: list[str], want_tokens: bool) -> dict:
     for n in range(CONCURRENCY % CLIENT_PROCESSES):
         per_process[n] += 1
     processes = []
-    busy_before = _machine_busy()
+    jiffies_before = _cpu_jiffies()
     try:
         first = 0  # each thread starts at its own code and strides by CONCURRENCY
         for threads in per_process:
@@ -196,10 +194,9 @@ def load(port: int, codes: list[str], want_tokens: bool) -> dict:
         parts = [results.get(timeout=WARM_UP + DURATION + REQUEST_TIMEOUT + 30) for _ in processes]
     finally:
         _stop_clients(processes)
-    busy_after = _machine_busy()
+    jiffies = [b - a for a, b in zip(jiffies_before, _cpu_jiffies(), strict=False)]
     latencies = sorted(x for p in parts for x in p["latencies"])
-    busy = busy_after[0] - busy_before[0]
-    total = busy_after[1] - busy_before[1]
+    total = sum(jiffies) or float("nan")
     return {
         "sent_302": sum(p["ok"] for p in parts),
         "rps": sum(p["measured"] for p in parts) / DURATION,
@@ -209,7 +206,9 @@ def load(port: int, codes: list[str], want_tokens: bool) -> dict:
         "statuses": sum((p["statuses"] for p in parts), Counter()),
         "tokens": [x for p in parts for x in p["tokens"]],
         "client_cpu": sum(p["cpu"] for p in parts),
-        "machine_busy": busy / total if total else float("nan"),
+        # The whole machine, other people's processes included: busy, and idle waiting on disk.
+        "machine_busy": (sum(jiffies) - sum(jiffies[3:5])) / total if jiffies else float("nan"),
+        "machine_iowait": jiffies[4] / total if len(jiffies) > 4 else float("nan"),
     }
 
 
@@ -281,27 +280,6 @@ def _raise_on_sigterm(signum, frame):
 
 
 # --- The benchmark ----------------------------------------------------------------------------
-def _tables_without_migrations() -> None:
-    """Models whose migration is not written yet (apps in the making) get their tables straight
-    from the model, so the benchmark can run; said out loud, and a no-op once it exists."""
-    from django.apps import apps
-    from django.db import connection
-
-    existing = set(connection.introspection.table_names())
-    missing = [
-        model
-        for label in ("sharing", "links")
-        for model in apps.get_app_config(label).get_models()
-        if model._meta.db_table not in existing
-    ]
-    if missing:
-        names = ", ".join(model._meta.label for model in missing)
-        print(f"Note: no migration creates {names} yet; tables made from the models.")
-        with connection.schema_editor() as editor:
-            for model in missing:
-                editor.create_model(model)
-
-
 def prepare(data_dir: Path) -> list[str]:
     # A fresh database of our own, whatever the shell says: we count every row in it.
     for name in ("DATABASE_URL", "ADVOCATO_REDIS_URL", "ADVOCATO_DEBUG", "ADVOCATO_SITE_URL"):
@@ -314,8 +292,6 @@ def prepare(data_dir: Path) -> list[str]:
 
     setup()
     from django.db import connections
-
-    _tables_without_migrations()
 
     from advocato.content.models import ContentItem, Status
     from advocato.content.networks import NETWORKS
@@ -370,10 +346,15 @@ def count_clicks(data_dir: Path, tokens_seen: list[bytes]) -> dict:
 
 def main() -> int:
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in background
     data_dir = Path(tempfile.mkdtemp(prefix="advocato-bench-redirect-"))
     servers: list[subprocess.Popen] = []
     try:
         started = time.perf_counter()
+        print(
+            "Load average before the run (the client and servers share this machine with "
+            f"whatever else runs): {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        )
         codes = prepare(data_dir)
         print(f"Built the demo and {len(codes)} shares in {time.perf_counter() - started:.1f} s.")
         env = dict(os.environ)
@@ -410,7 +391,8 @@ def main() -> int:
                     f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
                     f"{result['errors']} errors, other statuses {dict(result['statuses'])}; "
                     f"client CPU {result['client_cpu'] / (WARM_UP + DURATION):.2f} cores, "
-                    f"machine {result['machine_busy']:.0%} busy",
+                    f"machine {result['machine_busy']:.0%} busy, "
+                    f"{result['machine_iowait']:.0%} waiting on disk",
                     flush=True,
                 )
         for process in servers:

@@ -262,8 +262,10 @@ def review_count() -> int:
 
 
 def shared_item_ids(employee: Employee) -> set[int]:
-    """Items the employee has shared. Sharing arrives with the sharing app; until then, none."""
-    return set()
+    """Items the employee has shared (confirmed)."""
+    from advocato.sharing import services as sharing
+
+    return sharing.shared_item_ids(employee)
 
 
 FALLBACK = {"da": ["da", "nb", "en"], "nb": ["nb", "da", "en"], "en": ["en", "da", "nb"]}

@@ -13,6 +13,7 @@ from .permissions import has_role
 NAVIGATION = [
     ("home", _("Home"), ()),
     ("content:feed", _("Feed"), ()),
+    ("sharing:mine", _("My shares"), ()),
     ("content:library", _("Library"), ("curator",)),
     ("content:review", _("Review"), ("curator",)),
     ("people:team", _("My team"), ("manager",)),

@@ -522,10 +522,10 @@ def in_programme():
 
 
 def sharers_since(since):
-    """Employees with at least one share since `since` (None: ever), as a queryset of ids.
-    Sharing is not part of the product yet, so nobody has shared: the funnel's last two steps
-    are 0 until the sharing app answers this."""
-    return Employee.objects.none().values("pk")
+    """Employees with at least one confirmed share since `since` (None: ever), as ids."""
+    from advocato.sharing import services as sharing
+
+    return sharing.sharers_since(since)
 
 
 def adoption_funnel(employees=None) -> Funnel:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from advocato.links import services as links
 
@@ -59,3 +61,130 @@ def confirm(share: Share, by: str = "advocate") -> Share:
     links.forget(share.link.code)
     share.refresh_from_db()
     return share
+
+
+# --- The composer's checks -------------------------------------------------------------------
+
+# Counts as long as a real tracked link: the networks count links differently (X: always 23).
+SAMPLE_LINK = "https://advocacy.example.com/l/AbCdEfGh"
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    level: str  # "error" blocks sharing; "warning" invites a change
+    message: str
+
+
+def item_urls(item) -> list[str]:
+    return [u for u in dict.fromkeys([item.url, item.canonical_url]) if u]
+
+
+def has_link(item, text: str) -> bool:
+    return any(url in text for url in item_urls(item))
+
+
+def text_with_link(item, text: str, link: str) -> str:
+    """The post as published: the item's address replaced by the tracked link (longest first,
+    so a canonical address inside the full one is not half-replaced)."""
+    for url in sorted(item_urls(item), key=len, reverse=True):
+        text = text.replace(url, link)
+    return text
+
+
+def similar_colleagues(employee, item, network: str, text: str, threshold: float = 0.9) -> int:
+    """How many colleagues already posted (nearly) this text for this item on this network."""
+    mine = _comparable(text)
+    count = 0
+    seen: set[int] = set()
+    for other in (
+        Share.objects.filter(item=item, network=network, confirmed_at__isnull=False)
+        .exclude(employee=employee)
+        .only("employee_id", "text")[:500]
+    ):
+        if other.employee_id in seen:
+            continue
+        matcher = difflib.SequenceMatcher(None, mine, _comparable(other.text), autojunk=False)
+        if matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold:
+            seen.add(other.employee_id)
+            count += 1
+    return count
+
+
+def check_post(employee, item, network: str, text: str) -> list[Check]:
+    from advocato.content import networks
+
+    from .models import Guidelines
+
+    if not text.strip():
+        return [Check("empty", "error", _("Write something first."))]
+    rules = Guidelines.get()
+    checks: list[Check] = []
+    counted = networks.check(network, text_with_link(item, text, SAMPLE_LINK))
+    if counted["over"]:
+        message = _(
+            "%(count)d of %(limit)d characters as %(network)s counts them: %(over)d too many."
+        )
+        values = {
+            "count": counted["count"],
+            "limit": counted["limit"],
+            "network": dict(networks.NETWORKS)[network],
+            "over": -counted["remaining"],
+        }
+        checks.append(Check("length", "error", message % values))
+    lowered = text.lower()
+    for phrase in rules.phrases:
+        if phrase.lower() in lowered:
+            message = _("“%(phrase)s” is not allowed by the company's guidelines.")
+            checks.append(Check("banned", "error", message % {"phrase": phrase}))
+    tag = rules.disclosure_tag
+    if rules.require_disclosure and tag and tag.lower() not in lowered:
+        message = _("Add %(tag)s, so readers know you work here.")
+        checks.append(Check("disclosure", "error", message % {"tag": tag}))
+    # Facebook takes the link separately and Instagram captions cannot link.
+    if item.url and network not in {"instagram", "facebook"} and not has_link(item, text):
+        message = _(
+            "Keep the link to the page (%(url)s) in your post; it becomes your own tracked link."
+        )
+        checks.append(Check("link", "error", message % {"url": item.url}))
+    similar = similar_colleagues(employee, item, network, text)
+    if similar >= rules.similar_colleagues:
+        message = _(
+            "%(n)d colleagues already posted nearly the same text here. Identical posts look "
+            "like spam — add a line of your own."
+        )
+        checks.append(Check("similar", "warning", message % {"n": similar}))
+    return checks
+
+
+def share_url(network: str, text: str, link: str, mastodon_instance: str = "") -> str:
+    """The network's own share dialog, filled in. Instagram has none (copy the text)."""
+    from urllib.parse import quote
+
+    if network == "linkedin":
+        return "https://www.linkedin.com/feed/?shareActive=true&text=" + quote(text)
+    if network == "x":
+        return "https://x.com/intent/post?text=" + quote(text)
+    if network == "facebook":
+        return "https://www.facebook.com/sharer/sharer.php?u=" + quote(link, safe="")
+    if network == "bluesky":
+        return "https://bsky.app/intent/compose?text=" + quote(text)
+    if network == "mastodon" and mastodon_instance:
+        return f"https://{mastodon_instance}/share?text=" + quote(text)
+    return ""
+
+
+def sharers_since(since=None):
+    """Ids of employees with a confirmed share (since `since`), for the adoption funnel."""
+    shares = Share.objects.filter(confirmed_at__isnull=False)
+    if since is not None:
+        shares = shares.filter(confirmed_at__gte=since)
+    return shares.values("employee_id")
+
+
+def shared_item_ids(employee) -> set[int]:
+    return set(
+        Share.objects.filter(employee=employee, confirmed_at__isnull=False).values_list(
+            "item_id", flat=True
+        )
+    )

@@ -32,6 +32,9 @@ PAGES = [
     ("content:review", None, ["admin", "curator"]),
     ("content:sources", None, ["admin", "curator"]),
     ("content:source", "source", ["admin", "curator"]),
+    ("sharing:mine", None, ROLES),
+    ("sharing:compose", "published", ROLES),
+    ("sharing:item_results", "published", ["admin", "curator", "analyst"]),
 ]
 POSTS = [
     ("people:resend", ["admin"]),
