@@ -138,6 +138,9 @@ else:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
+            # Opening SQLite and running the PRAGMAs costs more than a redirect; keep it open.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -183,6 +186,9 @@ FETCH_USER_AGENT = "Advocato/0.1 (link preview and feed reader)"
 # Clicks: a GeoLite2-format country database (optional) and how long a click can earn a
 # conversion.
 GEOIP_PATH = os.environ.get("ADVOCATO_GEOIP_PATH", "")
+# "spool": the redirect appends clicks to a local file and the worker writes them in batches
+# (fast; counts lag up to two minutes). "direct": one INSERT per click (slower under load).
+CLICK_WRITE = os.environ.get("ADVOCATO_CLICK_WRITE", "spool")
 ATTRIBUTION_WINDOW_DAYS = int(os.environ.get("ADVOCATO_ATTRIBUTION_DAYS", "30"))
 # The company's website(s) that may report conversions from the browser (CORS origins), and
 # the shared secret for server-to-server reports (HMAC-SHA256).

@@ -18,3 +18,5 @@ WHITENOISE_AUTOREFRESH = True
 # Server threads (live_server, SMTP-triggered tasks) must not keep connections open, or the
 # PostgreSQL test database cannot be dropped at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Most tests look at a click right after the redirect; the spool mode has tests of its own.
+CLICK_WRITE = "direct"

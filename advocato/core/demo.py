@@ -9,7 +9,7 @@ import random
 from django.db import transaction
 from tqdm import tqdm
 
-BUILDERS = ["advocato.people.demo", "advocato.content.demo"]
+BUILDERS = ["advocato.people.demo", "advocato.content.demo", "advocato.sharing.demo"]
 SEED = 20261123
 
 

@@ -184,8 +184,10 @@ def new_token() -> str:
 
 def record_click(info: dict, *, kind: str, visitor: str, token: str, referrer_domain: str = "",
                  device: str = "", country: str = "", at=None) -> bool:  # fmt: skip
-    """Write the click, or spool it when the database cannot take it now. Returns True when it
-    was written directly. Never raises: the visitor's redirect must not wait on this."""
+    """Spool the click (the default: the worker writes it within two minutes), or — in
+    "direct" mode — write it at once and spool it only when the database cannot take it.
+    Returns True when it was written to the database now. Never raises: the visitor's
+    redirect must not wait on this."""
     record = {
         "link_id": info["link_id"],
         "kind": kind,
@@ -196,6 +198,9 @@ def record_click(info: dict, *, kind: str, visitor: str, token: str, referrer_do
         "country": country,
         "at": (at or timezone.now()).isoformat(),
     }
+    if settings.CLICK_WRITE != "direct":
+        spool.append(record)
+        return False
     try:
         Click.objects.create(**{**record, "at": at or timezone.now()})
     except DatabaseError:
@@ -221,12 +226,15 @@ def _confirm_share(info: dict) -> None:
     forget(info["code"])
 
 
-def replay_spool() -> int:
-    """Write spooled clicks to the database; each exactly once (tokens are unique)."""
+def replay_spool(now: float | None = None) -> int:
+    """Write spooled clicks to the database in batches, each exactly once (tokens are unique),
+    then confirm the shares whose first human click just arrived."""
     from datetime import datetime
 
+    from advocato.sharing.models import Share
+
     written = 0
-    for path in spool.claim_files():
+    for path in spool.finished_files(now):
         rows = []
         for record in spool.read(path):
             try:
@@ -236,13 +244,18 @@ def replay_spool() -> int:
                 logger.error("Unreadable spooled click skipped: %r", record)
         for start in range(0, len(rows), 500):
             batch = rows[start : start + 500]
-            known = set(
-                Click.objects.filter(token__in=[r.token for r in batch]).values_list(
-                    "token", flat=True
-                )
-            )
+            tokens = [r.token for r in batch]
+            known = set(Click.objects.filter(token__in=tokens).values_list("token", flat=True))
             fresh = [r for r in batch if r.token not in known]
-            Click.objects.bulk_create(fresh, ignore_conflicts=True)
+            with transaction.atomic():
+                Click.objects.bulk_create(fresh, ignore_conflicts=True)
+                human_links = {r.link_id for r in fresh if r.kind == Click.Kind.HUMAN}
+                if human_links:
+                    Share.objects.filter(link__in=human_links, confirmed_at=None).update(
+                        confirmed_at=timezone.now(),
+                        confirmed_by="click",
+                        status=Share.Status.CONFIRMED,
+                    )
             written += len(fresh)
         path.unlink()
     return written

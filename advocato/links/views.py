@@ -70,11 +70,14 @@ def follow(request, code: str):
 def _is_sharer(request, info: dict) -> bool:
     # Only a signed-in sharer is recognised; the session lookup costs nothing for visitors
     # without a session cookie.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:  # visitors have no session
+        return False
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    employee = getattr(request, "employee", None)
-    return employee is not None and employee.pk == info["employee_id"]
+    from advocato.people.models import Employee
+
+    return Employee.objects.filter(pk=info["employee_id"], user=user).exists()
 
 
 def _record(request, info: dict, kind: str, token: str, user_agent: str) -> None:
