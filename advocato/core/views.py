@@ -111,12 +111,17 @@ def email_managed_by_admins(request):
 
 @role_required("admin")
 def organisation_settings(request):
-    form = OrganisationForm(request.POST or None, instance=Organisation.get())
-    if request.method == "POST" and form.is_valid():
+    from advocato.sharing.forms import GuidelinesForm
+    from advocato.sharing.models import Guidelines
+
+    form = OrganisationForm(request.POST or None, instance=Organisation.get(), prefix="org")
+    guidelines = GuidelinesForm(request.POST or None, instance=Guidelines.get(), prefix="rules")
+    if request.method == "POST" and form.is_valid() and guidelines.is_valid():
         form.save()
+        guidelines.save()
         messages.success(request, _("Settings saved."))
         return redirect("core:settings")
-    return render(request, "core/settings.html", {"form": form})
+    return render(request, "core/settings.html", {"form": form, "guidelines": guidelines})
 
 
 @role_required("admin")

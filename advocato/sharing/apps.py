@@ -6,3 +6,10 @@ class SharingConfig(AppConfig):
     name = "advocato.sharing"
     label = "sharing"
     verbose_name = _("Sharing")
+
+    def ready(self) -> None:
+        from advocato.core import audit
+
+        from . import models
+
+        audit.register(models.Guidelines)

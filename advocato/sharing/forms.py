@@ -4,9 +4,14 @@ import re
 from urllib.parse import urlsplit
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from advocato.content.forms import https_urls
 from advocato.content.networks import NETWORKS
+from advocato.people.forms import guard_text_fields
+
+from .models import Guidelines
 
 HOST_RE = re.compile(r"^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -41,3 +46,17 @@ class ShareForm(forms.Form):
         if data.get("network") == "mastodon" and not data.get("mastodon_instance"):
             self.add_error("mastodon_instance", _("Which Mastodon server are you on?"))
         return data
+
+
+class GuidelinesForm(forms.ModelForm):
+    class Meta:
+        model = Guidelines
+        formfield_callback = https_urls
+        fields = ["banned_phrases", "disclosure_tag", "require_disclosure", "similar_colleagues",
+                  "policy_url"]  # fmt: skip
+        widgets = {"banned_phrases": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["similar_colleagues"].validators.append(MinValueValidator(1))
+        guard_text_fields(self, ["disclosure_tag"])

@@ -75,7 +75,7 @@ class Guidelines(models.Model):
         verbose_name_plural = _("guidelines")
 
     def __str__(self) -> str:
-        return "Guidelines"
+        return str(self._meta.verbose_name)
 
     @classmethod
     def get(cls) -> Guidelines:

@@ -223,8 +223,8 @@ class TestAuditLog:
         )  # fmt: skip
         client.post(
             reverse("core:settings"),
-            {"name": "Nordlys", "default_language": "da", "time_zone": "Europe/Oslo",
-             "require_mfa_for_admins": "on"},
+            {"org-name": "Nordlys", "org-default_language": "da", "org-time_zone": "Europe/Oslo",
+             "org-require_mfa_for_admins": "on", "rules-similar_colleagues": "3"},
         )  # fmt: skip
         kinds = set(AuditEntry.objects.values_list("object_type", "action"))
         assert {("people.Employee", "create"), ("people.Invitation", "create"),

@@ -127,7 +127,12 @@ def test_people_cannot_change_their_own_login_address(login, advocate):
 def test_organisation_name_with_a_line_break_is_refused(login, admin):
     response = login(admin).post(
         reverse("core:settings"),
-        {"name": "Acme\nBcc: everyone", "default_language": "en", "time_zone": "UTC"},
+        {
+            "org-name": "Acme\nBcc: everyone",
+            "org-default_language": "en",
+            "org-time_zone": "UTC",
+            "rules-similar_colleagues": "3",
+        },
     )
     assert "Line breaks" in response.content.decode()
     assert Organisation.get().name != "Acme\nBcc: everyone"

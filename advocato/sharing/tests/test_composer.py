@@ -205,3 +205,24 @@ def test_the_funnel_counts_real_shares(advocate, item):
 def test_the_feed_marks_what_you_shared(login, advocate, item):
     services.confirm(services.start_share(advocate, item, "x", "t"))
     assert "You shared this" in login(advocate).get(reverse("content:feed")).content.decode()
+
+
+def test_admin_sets_the_guidelines_on_the_settings_page(login, admin, advocate, item):
+    from advocato.core.models import AuditEntry
+
+    response = login(admin).post(
+        reverse("core:settings"),
+        {"org-name": "Nordlys", "org-default_language": "en", "org-time_zone": "Europe/Oslo",
+         "rules-banned_phrases": "guaranteed returns", "rules-disclosure_tag": "#NordlysEmployee",
+         "rules-require_disclosure": "on", "rules-similar_colleagues": "3"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    codes = [c.code for c in services.check_post(advocate, item, "x", f"Guaranteed returns! {URL}")]
+    assert codes == ["banned", "disclosure"]
+    assert AuditEntry.objects.filter(object_type="sharing.Guidelines").exists()
+    bad = login(admin).post(
+        reverse("core:settings"),
+        {"org-name": "Nordlys", "org-default_language": "en", "org-time_zone": "Europe/Oslo",
+         "rules-similar_colleagues": "0"},
+    )  # fmt: skip
+    assert bad.status_code == 200 and Guidelines.get().similar_colleagues == 3
