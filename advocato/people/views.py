@@ -285,10 +285,16 @@ def team(request):
 
 @role_required("analyst")
 def adoption(request):
+    from advocato.sharing import services as sharing
+
     return render(
         request,
         "people/adoption.html",
-        {"funnel": services.adoption_funnel(), "by_department": services.adoption_by_department()},
+        {
+            "funnel": services.adoption_funnel(),
+            "by_department": services.adoption_by_department(),
+            "most_shared": sharing.most_shared_items(),
+        },
     )
 
 

@@ -188,3 +188,18 @@ def shared_item_ids(employee) -> set[int]:
             "item_id", flat=True
         )
     )
+
+
+def most_shared_items(limit: int = 10) -> list:
+    """The items shared most (confirmed shares), for analysts' way into per-item results."""
+    from django.db.models import Count, Q
+
+    from advocato.content.models import ContentItem
+
+    return list(
+        ContentItem.objects.annotate(
+            share_count=Count("shares", filter=Q(shares__confirmed_at__isnull=False))
+        )
+        .filter(share_count__gt=0)
+        .order_by("-share_count", "title")[:limit]
+    )

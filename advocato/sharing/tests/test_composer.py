@@ -226,3 +226,9 @@ def test_admin_sets_the_guidelines_on_the_settings_page(login, admin, advocate, 
          "rules-similar_colleagues": "0"},
     )  # fmt: skip
     assert bad.status_code == 200 and Guidelines.get().similar_colleagues == 3
+
+
+def test_analysts_reach_item_results_from_the_adoption_page(login, analyst, advocate, item):
+    services.confirm(services.start_share(advocate, item, "linkedin", f"Hiring {URL}"))
+    html = login(analyst).get(reverse("people:adoption")).content.decode()
+    assert reverse("sharing:item_results", args=[item.pk]) in html
