@@ -3,7 +3,7 @@
 Builds the demo company in a fresh data dir, starts ~200 shares (each with its tracked link),
 then starts the production server (`advocato serve`: gunicorn, sync workers) and, for
 comparison, the same gunicorn serving a bare WSGI app that only answers 302
-(`redirect_bare.py`). A load client on this machine (processes × threads, one new connection
+(`_redirect_bare.py`). A load client on this machine (processes × threads, one new connection
 per request, as gunicorn's sync workers close each one) sends desktop-browser requests to
 `/l/<code>`, round-robin over the codes, to one server at a time: bare, redirect, bare,
 redirect; each target's better round counts. Afterwards the servers are stopped, the click
@@ -375,7 +375,7 @@ def main() -> int:
         )  # fmt: skip
         servers.append(app)
         bare = start_server(
-            [python, "-m", "gunicorn", "redirect_bare:application",
+            [python, "-m", "gunicorn", "_redirect_bare:application",
              "--bind", f"127.0.0.1:{bare_port}", *gunicorn_options],
             bare_log, env,
         )  # fmt: skip
