@@ -15,6 +15,7 @@ REDIRECT_MIDDLEWARE = [
     "advocato.links.middleware.RedirectURLConfMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
 

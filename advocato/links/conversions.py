@@ -86,6 +86,10 @@ def record_conversion(data: dict, source: str, now=None) -> Recorded:
     payload = check_payload(data)
     now = now or timezone.now()
     click = Click.objects.filter(token=payload["token"]).select_related("link").first()
+    if click is None:
+        from .services import find_spooled_click
+
+        click = find_spooled_click(payload["token"])
     if click is None or click.kind != Click.Kind.HUMAN:
         raise ConversionError(_("No tracked click has this token."), status=404)
     window = timedelta(days=settings.ATTRIBUTION_WINDOW_DAYS)
@@ -95,12 +99,16 @@ def record_conversion(data: dict, source: str, now=None) -> Recorded:
             % {"days": settings.ATTRIBUTION_WINDOW_DAYS},
             status=422,
         )
-    dedupe = payload["external_id"] or f"{payload['kind']}:{click.token}"
-    existing = Conversion.objects.filter(
-        click=click, kind=payload["kind"], external_id=dedupe
-    ).first()
-    if existing:
-        return Recorded(existing, False)
+    if source == "snippet" or not payload["external_id"]:
+        # From a browser anyone holding a token could post anything: one per click and type.
+        dedupe = f"{payload['kind']}:{click.token}"
+        existing = Conversion.objects.filter(click=click, kind=payload["kind"], external_id=dedupe)
+    else:
+        # A signed report's own id is the same conversion whichever click it arrives with.
+        dedupe = payload["external_id"]
+        existing = Conversion.objects.filter(kind=payload["kind"], external_id=dedupe)
+    if (found := existing.first()) is not None:
+        return Recorded(found, False)
     try:
         with transaction.atomic():
             conversion = Conversion.objects.create(
@@ -138,5 +146,6 @@ def check_signature(body: bytes, timestamp: str, signature: str, now: float | No
     now = now if now is not None else time.time()
     if abs(now - stamp) > SIGNATURE_MAX_AGE:
         raise ConversionError(_("The request is too old or from the future; sign it anew."), 401)
-    if not signature or not hmac.compare_digest(sign(body, stamp, secret), signature):
+    expected = sign(body, stamp, secret)
+    if not signature.isascii() or not hmac.compare_digest(expected, signature):
         raise ConversionError(_("The signature does not match."), 401)

@@ -63,7 +63,8 @@ def link_info(code: str) -> dict | None:
             .first()
         )
         info = {"missing": True} if link is None else _info(link)
-        cache.set(key, info, CACHE_SECONDS)
+        # Unknown codes are remembered briefly only, so guessing cannot crowd out real links.
+        cache.set(key, info, 30 if link is None else CACHE_SECONDS)
     return None if info.get("missing") or info.get("revoked") else info
 
 
@@ -85,6 +86,12 @@ def _info(link: TrackedLink) -> dict:
     }
 
 
+def revoke(link: TrackedLink) -> None:
+    """Withdraw a link: it answers the friendly 404 from now on (its clicks stay)."""
+    TrackedLink.objects.filter(pk=link.pk, revoked_at=None).update(revoked_at=timezone.now())
+    forget(link.code)
+
+
 def forget(code: str) -> None:
     cache.delete(_cache_key(code))
 
@@ -92,11 +99,17 @@ def forget(code: str) -> None:
 def destination(info: dict, token: str) -> str:
     """The item's own URL with our UTM parameters and the attribution token added. The URL's
     own query (other than utm_*) and fragment are kept; nothing else is ever a destination."""
-    parts = urlsplit(iri_to_uri(info["url"]))
+    parts = urlsplit(info["url"])
+    netloc = parts.netloc
+    if not netloc.isascii():  # an international domain name travels as punycode
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+        netloc = host + (f":{parts.port}" if parts.port else "")
+    url = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, parts.fragment))
+    parts = urlsplit(iri_to_uri(url))
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not key.startswith("utm_") and key != ATTRIBUTION_PARAM
+        if not key.lower().startswith("utm_") and key.lower() != ATTRIBUTION_PARAM
     ]
     query += [
         ("utm_source", info["network"]),
@@ -109,6 +122,7 @@ def destination(info: dict, token: str) -> str:
 
 
 _salts: dict[date, str] = {}
+_fallback_salts: dict[date, str] = {}
 
 
 def daily_salt(day: date) -> str:
@@ -117,24 +131,18 @@ def daily_salt(day: date) -> str:
         try:
             return _stored_salt(day)
         except DatabaseError:
-            # The database is away (the click will be spooled): a keyed salt for today that
-            # needs no database. Only the unique-visitor count of this moment may be off.
-            return hmac.new(
-                settings.SECRET_KEY.encode(), f"salt:{day}".encode(), "sha256"
-            ).hexdigest()
+            # The database is away: a random salt of this process's own, never stored, so
+            # these hashes can never be tied to an address either. Only the unique-visitor
+            # count of this moment may come out a little high.
+            return _fallback_salts.setdefault(day, secrets.token_hex(32))
     return salt
 
 
 def _stored_salt(day: date) -> str:
-    try:
-        salt = DailySalt.objects.get_or_create(day=day, defaults={"salt": secrets.token_hex(32)})[
-            0
-        ].salt
-    except IntegrityError:  # another process made today's salt a moment ago
-        salt = DailySalt.objects.get(day=day).salt
+    salt = DailySalt.objects.get_or_create(day=day, defaults={"salt": secrets.token_hex(32)})[0]
     _salts.clear()  # only today's is kept in memory
-    _salts[day] = salt
-    return salt
+    _salts[day] = salt.salt
+    return salt.salt
 
 
 def visitor_hash(ip: str, user_agent: str, day: date) -> str:
@@ -226,36 +234,68 @@ def _confirm_share(info: dict) -> None:
     forget(info["code"])
 
 
-def replay_spool(now: float | None = None) -> int:
-    """Write spooled clicks to the database in batches, each exactly once (tokens are unique),
-    then confirm the shares whose first human click just arrived."""
+def _rows(records) -> list[Click]:
     from datetime import datetime
 
+    rows = []
+    for record in records:
+        try:
+            record["at"] = datetime.fromisoformat(record["at"])
+            rows.append(Click(**record))
+        except (KeyError, TypeError, ValueError):
+            logger.error("Unreadable spooled click skipped: %r", record)
+    return rows
+
+
+def _write(rows: list[Click]) -> int:
+    """Insert clicks not yet in the database (idempotent on the token); clicks of links deleted
+    meanwhile are dropped. Confirms shares whose first human click this is."""
     from advocato.sharing.models import Share
 
     written = 0
-    for path in spool.finished_files(now):
-        rows = []
-        for record in spool.read(path):
-            try:
-                record["at"] = datetime.fromisoformat(record["at"])
-                rows.append(Click(**record))
-            except (KeyError, TypeError, ValueError):
-                logger.error("Unreadable spooled click skipped: %r", record)
-        for start in range(0, len(rows), 500):
-            batch = rows[start : start + 500]
-            tokens = [r.token for r in batch]
-            known = set(Click.objects.filter(token__in=tokens).values_list("token", flat=True))
-            fresh = [r for r in batch if r.token not in known]
-            with transaction.atomic():
-                Click.objects.bulk_create(fresh, ignore_conflicts=True)
-                human_links = {r.link_id for r in fresh if r.kind == Click.Kind.HUMAN}
-                if human_links:
-                    Share.objects.filter(link__in=human_links, confirmed_at=None).update(
-                        confirmed_at=timezone.now(),
-                        confirmed_by="click",
-                        status=Share.Status.CONFIRMED,
-                    )
-            written += len(fresh)
-        path.unlink()
+    for start in range(0, len(rows), 500):
+        batch = rows[start : start + 500]
+        known = set(
+            Click.objects.filter(token__in=[r.token for r in batch]).values_list("token", flat=True)
+        )
+        links = set(
+            TrackedLink.objects.filter(pk__in={r.link_id for r in batch}).values_list(
+                "pk", flat=True
+            )
+        )
+        fresh = [r for r in batch if r.token not in known and r.link_id in links]
+        with transaction.atomic():
+            Click.objects.bulk_create(fresh, ignore_conflicts=True)
+            human_links = {r.link_id for r in fresh if r.kind == Click.Kind.HUMAN}
+            if human_links:
+                Share.objects.filter(link__in=human_links, confirmed_at=None).update(
+                    confirmed_at=timezone.now(), confirmed_by="click", status=Share.Status.CONFIRMED
+                )
+        written += len(fresh)
     return written
+
+
+def replay_spool(now: float | None = None) -> int:
+    """Write finished spool files to the database, each click exactly once. A file that cannot
+    be written is set aside (renamed .failed, logged) so it never blocks the ones after it."""
+    written = 0
+    for path in spool.finished_files(now):
+        try:
+            written += _write(_rows(spool.read(path)))
+        except DatabaseError:
+            logger.exception("Spool file %s could not be written; set aside.", path.name)
+            path.rename(path.with_suffix(".failed"))
+            continue
+        path.unlink(missing_ok=True)
+    return written
+
+
+def find_spooled_click(token: str) -> Click | None:
+    """A click still waiting in the spool (its minute not over yet), written now — so a
+    conversion that follows its click within seconds finds it."""
+    for path in reversed(spool.all_files()):
+        for record in spool.read(path):
+            if record.get("token") == token:
+                _write(_rows([record]))
+                return Click.objects.filter(token=token).select_related("link").first()
+    return None

@@ -48,8 +48,9 @@ def append(record: dict) -> None:
 
 
 def finished_files(now: float | None = None) -> list[Path]:
-    """Spool files whose minute is over (nobody appends to them any more), oldest first."""
-    current = _minute(now)
+    """Spool files whose minute ended more than a minute ago, oldest first: a request that
+    chose its file name a moment before the minute turned may still be writing the last one."""
+    current = _minute(now) - 1
     files = []
     for path in spool_dir().glob("clicks-*.jsonl"):
         try:
@@ -61,8 +62,16 @@ def finished_files(now: float | None = None) -> list[Path]:
     return [path for _minute_, path in sorted(files)]
 
 
+def all_files() -> list[Path]:
+    return sorted(spool_dir().glob("clicks-*.jsonl"))
+
+
 def read(path: Path) -> Iterator[dict]:
-    with open(path, encoding="utf-8") as handle:
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    except FileNotFoundError:  # another replay took it
+        return
+    with handle:
         for line in handle:
             line = line.strip()
             if not line:

@@ -36,6 +36,11 @@ def _not_found(request) -> HttpResponse:
     return _no_store(render(request, "links/not_found.html", status=404))
 
 
+@public
+def unknown_link(request, *args, **kwargs):
+    return _not_found(request)
+
+
 def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
@@ -50,14 +55,16 @@ def follow(request, code: str):
         return _not_found(request)
     meta = request.META
     user_agent = meta.get("HTTP_USER_AGENT", "")
-    kind = agents.classify(user_agent)
+    kind = agents.classify(user_agent, meta)
     token = services.new_token()
+    quiet = request.method == "HEAD" or agents.is_prefetch(meta)  # nobody is looking yet
     if kind == agents.Kind.PREVIEW:
-        _record(request, info, Click.Kind.PREVIEW, token, user_agent)
+        if not quiet:
+            _record(request, info, Click.Kind.PREVIEW, token, user_agent)
         return _no_store(preview_page(request, info))
     response = _no_store(HttpResponseRedirect(services.destination(info, token)))
-    if request.method == "HEAD" or agents.is_prefetch(meta):
-        return response  # never a click: nobody is looking yet
+    if quiet:
+        return response
     if kind == agents.Kind.BOT:
         _record(request, info, Click.Kind.BOT, token, user_agent)
     elif _is_sharer(request, info):
@@ -132,11 +139,14 @@ def convert(request):
     origin = request.headers.get("Origin", "").rstrip("/")
     allowed = origin in settings.CONVERSION_ORIGINS
     if request.method == "OPTIONS":
-        response = _json({}, 204 if allowed else 403, origin if allowed else "")
-        if allowed:
-            response["Access-Control-Allow-Methods"] = "POST"
-            response["Access-Control-Allow-Headers"] = "Content-Type"
-            response["Access-Control-Max-Age"] = "86400"
+        if not allowed:
+            return _json({"error": _("Use POST.")}, 403)
+        response = HttpResponse(status=204)
+        response["Access-Control-Allow-Origin"] = origin
+        response["Vary"] = "Origin"
+        response["Access-Control-Allow-Methods"] = "POST"
+        response["Access-Control-Allow-Headers"] = "Content-Type"
+        response["Access-Control-Max-Age"] = "86400"
         return response
     if request.method != "POST":
         return _json({"error": _("Use POST.")}, 405)

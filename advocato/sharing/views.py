@@ -103,6 +103,8 @@ def check(request, pk: int):
         data = json.loads(request.body or b"{}")
     except ValueError:
         return JsonResponse({"error": _("The body is not valid JSON.")}, status=400)
+    if not isinstance(data, dict):
+        return JsonResponse({"error": _("Send a network and a text.")}, status=400)
     network, text = data.get("network"), data.get("text")
     if network not in dict(networks.NETWORKS) or not isinstance(text, str) or len(text) > 70_000:
         return JsonResponse({"error": _("Send a network and a text.")}, status=400)

@@ -18,7 +18,8 @@
   var endpoint = script && script.getAttribute("data-endpoint");
   var needsConsent = script && script.getAttribute("data-consent") === "required";
   var KEY = "advocato_attribution";
-  var MAX_AGE = 30 * 24 * 3600 * 1000;
+  var days = parseInt((script && script.getAttribute("data-days")) || "30", 10);
+  var MAX_AGE = (days > 0 ? days : 30) * 24 * 3600 * 1000;
   var pending = null;
   var consented = !needsConsent;
 
@@ -42,7 +43,7 @@
       consented = true;
       if (pending) { store(pending); }
     },
-    token: function () { return pending || stored(); },
+    token: function () { return consented ? (pending || stored()) : null; },
     convert: function (type, details) {
       var token = this.token();
       if (!token || !endpoint) { return Promise.resolve(null); }
