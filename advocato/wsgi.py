@@ -9,13 +9,13 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocato.settings")
 full = get_wsgi_application()
 
-# The redirect needs no CSRF, messages, locale negotiation, account or MFA middleware; the
-# session and user stay, so the sharer's own clicks are still recognised.
+# The redirect needs no CSRF, messages, account or MFA middleware, and negotiates a language
+# only for its not-found page; the session and user stay, so the sharer's own clicks are
+# still recognised.
 REDIRECT_MIDDLEWARE = [
     "advocato.links.middleware.RedirectURLConfMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
 

@@ -71,7 +71,7 @@ def link_info(code: str) -> dict | None:
 def _info(link: TrackedLink) -> dict:
     share = link.share
     item = share.item
-    return {
+    info = {
         "code": link.code,
         "link_id": link.pk,
         "share_id": share.pk,
@@ -84,6 +84,9 @@ def _info(link: TrackedLink) -> dict:
         "confirmed": share.confirmed_at is not None,
         "revoked": link.revoked_at is not None,
     }
+    if item.url:
+        info["base"] = _destination_base(info)
+    return info
 
 
 def revoke(link: TrackedLink) -> None:
@@ -98,7 +101,16 @@ def forget(code: str) -> None:
 
 def destination(info: dict, token: str) -> str:
     """The item's own URL with our UTM parameters and the attribution token added. The URL's
-    own query (other than utm_*) and fragment are kept; nothing else is ever a destination."""
+    own query (other than utm_* and adv) and fragment are kept; nothing else is ever a
+    destination. The fixed part is worked out once per link and cached with it."""
+    base = info.get("base")
+    if base is None:
+        base = info["base"] = _destination_base(info)
+    head, fragment = base
+    return f"{head}{ATTRIBUTION_PARAM}={token}{fragment}"
+
+
+def _destination_base(info: dict) -> tuple[str, str]:
     parts = urlsplit(info["url"])
     netloc = parts.netloc
     if not netloc.isascii():  # an international domain name travels as punycode
@@ -116,9 +128,9 @@ def destination(info: dict, token: str) -> str:
         ("utm_medium", UTM_MEDIUM),
         ("utm_campaign", info["campaign"]),
         ("utm_content", info["code"]),
-        (ATTRIBUTION_PARAM, token),
     ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+    head = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), "")) + "&"
+    return head, f"#{parts.fragment}" if parts.fragment else ""
 
 
 _salts: dict[date, str] = {}

@@ -24,9 +24,14 @@ _lock = threading.Lock()
 _open: dict = {"path": None, "handle": None}
 
 
+_made: set[Path] = set()
+
+
 def spool_dir() -> Path:
     path = Path(settings.DATA_DIR) / "spool"
-    path.mkdir(parents=True, exist_ok=True)
+    if path not in _made:  # a mkdir per click would cost more than the click itself
+        path.mkdir(parents=True, exist_ok=True)
+        _made.add(path)
     return path
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -33,6 +33,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 def _not_found(request) -> HttpResponse:
+    translation.activate(translation.get_language_from_request(request))
     return _no_store(render(request, "links/not_found.html", status=404))
 
 
