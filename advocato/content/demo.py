@@ -202,6 +202,17 @@ STORIES = [
         },
     ),
 ]
+# Numbers that make sense for each kind of story (MW, hectares, people, %, tonnes, …).
+NUMBERS = {
+    "Wind": [24, 48, 120, 240],
+    "Solar": [12, 24, 65],
+    "Careers": [4, 6, 12],
+    "Life at Nordlys": [1],
+    "Customers": [12, 18, 24, 31],
+    "Sustainability": [18000, 42000, 65000],
+    "Events": [1],
+    "Innovation": [24, 48, 120],
+}
 PLACES = [
     "Esbjerg",
     "Holstebro",
@@ -264,7 +275,7 @@ def build(rng: random.Random, progress) -> dict:
     for index in range(ITEMS):
         topic, goal, versions = STORIES[index % len(STORIES)]
         language = rng.choices(["da", "nb", "en"], weights=[0.45, 0.3, 0.25])[0]
-        values = {"place": rng.choice(PLACES), "n": rng.choice([12, 24, 48, 65, 120, 240, 18000])}
+        values = {"place": rng.choice(PLACES), "n": rng.choice(NUMBERS[topic])}
         title, commentary, _post = (part.format(**values) for part in versions[language])
         status = statuses[index]
         created = now - timedelta(days=rng.randint(1, 120), hours=rng.randint(0, 23))
