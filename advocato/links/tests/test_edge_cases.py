@@ -6,6 +6,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from advocato.content.models import ContentItem
@@ -28,8 +29,9 @@ def record(link_id, token):
 
 def test_the_minute_just_over_is_left_for_late_writers(share, settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    now = time.time()
-    spool.append(record(share.link.pk, "t-boundary-1"))
+    now = 1_800_000_030.0  # half a minute into a minute
+    with time_machine.travel(now, tick=False):
+        spool.append(record(share.link.pk, "t-boundary-1"))
     assert services.replay_spool(now=now + 60) == 0  # a writer may still finish that minute
     assert services.replay_spool(now=now + 120) == 1
 
