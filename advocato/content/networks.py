@@ -77,7 +77,7 @@ EMOJI_RE = regex.compile(
 # twitter-text v3: these code points weigh 1, everything else (CJK, most symbols) 2.
 X_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 
-MASTODON_MENTION_RE = regex.compile(
+FEDIVERSE_MENTION_RE = regex.compile(
     r"(^|[^/A-Za-z0-9_])@([a-z0-9_]+)@[a-z0-9.-]+[a-z0-9]+", regex.I
 )
 
@@ -135,7 +135,7 @@ def _count_mastodon(text: str) -> int:
     text = URL_RE.sub(
         lambda url: "x" * SHORT_URL_LENGTH if _has_scheme(url.group()) else url.group(), text
     )
-    text = MASTODON_MENTION_RE.sub(r"\1@\2", text)
+    text = FEDIVERSE_MENTION_RE.sub(r"\1@\2", text)
     return len(text)
 
 

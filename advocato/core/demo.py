@@ -29,3 +29,22 @@ def demo_exists() -> bool:
     from advocato.people.models import Employee
 
     return Employee.objects.exists()
+
+
+def clear_demo() -> None:
+    """Delete what the demo builders made (everything else hangs off these rows)."""
+    from advocato.content.models import ContentItem, FeedSource, Topic
+    from advocato.people.models import Department, Employee, Group, Location, Team, User
+
+    for model in (
+        ContentItem,
+        FeedSource,
+        Topic,
+        Employee,
+        User,
+        Team,
+        Department,
+        Location,
+        Group,
+    ):
+        model.objects.all().delete()

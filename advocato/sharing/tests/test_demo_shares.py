@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from advocato.core.demo import build_demo
+from advocato.core.demo import build_demo, clear_demo
 from advocato.links.models import Click, Conversion, TrackedLink
 from advocato.people.models import Employee
 from advocato.sharing.models import Share
@@ -119,23 +119,9 @@ def test_the_programme_looks_like_a_real_one():
 
 @pytest.mark.django_db
 def test_the_demo_shares_are_deterministic():
-    from advocato.content.models import ContentItem, FeedSource, Topic
-    from advocato.people.models import Department, Group, Location, Team, User
-
     build_demo(quiet=True)
     first = counts()
-    for model in (
-        ContentItem,
-        FeedSource,
-        Topic,
-        Employee,
-        User,
-        Team,
-        Department,
-        Location,
-        Group,
-    ):
-        model.objects.all().delete()
+    clear_demo()
     assert Share.objects.count() == Click.objects.count() == 0
     build_demo(quiet=True)
     assert counts() == first
