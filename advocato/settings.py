@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "advocato.content",
     "advocato.sharing",
     "advocato.links",
+    "advocato.analytics",
+    "advocato.rewards",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

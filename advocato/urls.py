@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("advocato.content.urls")),
     path("", include("advocato.links.urls")),
     path("", include("advocato.sharing.urls")),
+    path("", include("advocato.analytics.urls")),
+    path("", include("advocato.rewards.urls")),
     # Uploaded pictures; they are public by nature (link previews show them to anyone).
     path("media/<path:path>", core_views.media, name="media"),
     # The login address is the employee's e-mail, set by admins: no self-service changes.

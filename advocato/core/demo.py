@@ -9,7 +9,13 @@ import random
 from django.db import transaction
 from tqdm import tqdm
 
-BUILDERS = ["advocato.people.demo", "advocato.content.demo", "advocato.sharing.demo"]
+BUILDERS = [
+    "advocato.people.demo",
+    "advocato.content.demo",
+    "advocato.sharing.demo",
+    "advocato.analytics.demo",
+    "advocato.rewards.demo",
+]
 SEED = 20261123
 
 

@@ -12,7 +12,14 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "default_language", "time_zone", "require_mfa_for_admins"]
+        fields = [
+            "name",
+            "default_language",
+            "time_zone",
+            "require_mfa_for_admins",
+            "individual_results",
+        ]
+        widgets = {"individual_results": forms.RadioSelect}
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -24,6 +24,21 @@ class Organisation(models.Model):
         ),
     )
 
+    class Visibility(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone: colleagues and managers see names")
+        MANAGERS = "managers", _("Managers and the programme team: colleagues see only themselves")
+        SELF = "self", _("Only the person themselves: everyone else sees totals")
+
+    # Who may see an individual's results by name (leaderboards, top contributors, scorecards).
+    # People can always see their own; teams and the programme's totals are never hidden.
+    individual_results = models.CharField(
+        _("who sees individual results"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.EVERYONE,
+        help_text=_("Everyone can always see their own results, and totals are never hidden."),
+    )
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisation")

@@ -238,7 +238,10 @@ def _confirm_share(info: dict) -> None:
 
     try:
         Share.objects.filter(pk=info["share_id"], confirmed_at=None).update(
-            confirmed_at=timezone.now(), confirmed_by="click", status=Share.Status.CONFIRMED
+            confirmed_at=timezone.now(),
+            confirmed_by="click",
+            status=Share.Status.CONFIRMED,
+            changed_at=timezone.now(),
         )
     except DatabaseError:
         return
@@ -281,7 +284,10 @@ def _write(rows: list[Click]) -> int:
             human_links = {r.link_id for r in fresh if r.kind == Click.Kind.HUMAN}
             if human_links:
                 Share.objects.filter(link__in=human_links, confirmed_at=None).update(
-                    confirmed_at=timezone.now(), confirmed_by="click", status=Share.Status.CONFIRMED
+                    confirmed_at=timezone.now(),
+                    confirmed_by="click",
+                    status=Share.Status.CONFIRMED,
+                    changed_at=timezone.now(),
                 )
         written += len(fresh)
     return written

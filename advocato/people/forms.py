@@ -164,8 +164,9 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Employee
-        fields = ["name", "title", "language", "ui_language", "time_zone"]
+        fields = ["name", "title", "language", "ui_language", "time_zone", "ranking"]
         labels = {"language": _("Language of the content you are offered")}
+        widgets = {"ranking": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

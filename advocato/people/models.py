@@ -125,6 +125,12 @@ class Group(models.Model):
         return self.name
 
 
+class Ranking(models.TextChoices):
+    NAMED = "named", _("Show my name where the company allows it")
+    OWN = "own", _("Show only my own rank, to me")
+    OUT = "out", _("Leave me out of rankings")
+
+
 def time_zone_choices() -> list[tuple[str, str]]:
     zones = sorted(tz for tz in zoneinfo.available_timezones() if "/" in tz)
     return [(tz, tz) for tz in ["UTC", *zones]]
@@ -197,6 +203,12 @@ class Employee(models.Model):
         help_text=_("Inactive people cannot sign in and are not counted."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    ranking = models.CharField(
+        _("my place in rankings"),
+        max_length=8,
+        choices=Ranking.choices,
+        default=Ranking.NAMED,
+    )
 
     class Meta:
         ordering = ["name"]

@@ -15,6 +15,14 @@ from advocato.content.networks import NETWORKS
 from advocato.people.models import Employee
 
 
+class Source(models.TextChoices):
+    """Where a figure on a share came from; every figure says so."""
+
+    API = "api", _("the network")
+    ADVOCATE = "advocate", _("stated by the advocate")
+    IMPORT = "import", _("imported")
+
+
 class Share(models.Model):
     class Method(models.TextChoices):
         DIALOG = "dialog", _("share dialog")
@@ -41,6 +49,23 @@ class Share(models.Model):
     confirmed_by = models.CharField(max_length=10, blank=True)  # "advocate", "click", "api"
     external_id = models.CharField(max_length=200, blank=True)  # the network's post id (API)
     error = models.CharField(max_length=500, blank=True)
+    permalink = models.URLField(_("post address"), max_length=500, blank=True)
+    # Potential reach: the sharer's audience (followers/connections) on this network when they
+    # shared. Null while unknown.
+    audience = models.PositiveIntegerField(_("audience at share time"), null=True, blank=True)
+    audience_source = models.CharField(max_length=8, choices=Source.choices, blank=True)
+    # The latest engagement figures the network (or a person) gave for this post; null = not
+    # reported. Engagement = reactions + comments + reshares.
+    reactions = models.PositiveIntegerField(_("reactions"), null=True, blank=True)
+    comments = models.PositiveIntegerField(_("comments"), null=True, blank=True)
+    reshares = models.PositiveIntegerField(_("reshares"), null=True, blank=True)
+    impressions = models.PositiveIntegerField(_("impressions"), null=True, blank=True)
+    members_reached = models.PositiveIntegerField(_("members reached"), null=True, blank=True)
+    engagement_source = models.CharField(max_length=8, choices=Source.choices, blank=True)
+    engagement_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every save; the analytics rollups re-read shares changed since their last run.
+    # Code that changes shares with QuerySet.update() must set it too.
+    changed_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -48,6 +73,13 @@ class Share(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} → {self.network}: {self.item}"
+
+    @property
+    def engagement(self) -> int | None:
+        parts = [self.reactions, self.comments, self.reshares]
+        if all(p is None for p in parts):
+            return None
+        return sum(p or 0 for p in parts)
 
 
 class Guidelines(models.Model):

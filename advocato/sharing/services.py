@@ -56,7 +56,10 @@ def start_share(employee, item, network: str, text: str, suggested_text: str = "
 
 def confirm(share: Share, by: str = "advocate") -> Share:
     Share.objects.filter(pk=share.pk, confirmed_at=None).update(
-        confirmed_at=timezone.now(), confirmed_by=by, status=Share.Status.CONFIRMED
+        confirmed_at=timezone.now(),
+        confirmed_by=by,
+        status=Share.Status.CONFIRMED,
+        changed_at=timezone.now(),
     )
     links.forget(share.link.code)
     share.refresh_from_db()

@@ -223,7 +223,7 @@ class TestAuditLog:
         )  # fmt: skip
         client.post(
             reverse("core:settings"),
-            {"org-name": "Nordlys", "org-default_language": "da", "org-time_zone": "Europe/Oslo",
+            {"org-name": "Nordlys", "org-default_language": "da", "org-time_zone": "Europe/Oslo", "org-individual_results": "everyone",
              "org-require_mfa_for_admins": "on", "rules-similar_colleagues": "3"},
         )  # fmt: skip
         kinds = set(AuditEntry.objects.values_list("object_type", "action"))
@@ -239,7 +239,7 @@ class TestAuditLog:
         login(advocate).post(
             reverse("core:profile"),
             {"name": "Anna H.", "title": "", "language": "da", "ui_language": "",
-             "time_zone": "Europe/Copenhagen"},
+             "time_zone": "Europe/Copenhagen", "ranking": "named"},
         )  # fmt: skip
         advocate.refresh_from_db()
         assert advocate.name == "Anna H."

@@ -131,6 +131,7 @@ def test_organisation_name_with_a_line_break_is_refused(login, admin):
             "org-name": "Acme\nBcc: everyone",
             "org-default_language": "en",
             "org-time_zone": "UTC",
+            "org-individual_results": "everyone",
             "rules-similar_colleagues": "3",
         },
     )

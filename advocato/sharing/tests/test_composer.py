@@ -212,7 +212,7 @@ def test_admin_sets_the_guidelines_on_the_settings_page(login, admin, advocate, 
 
     response = login(admin).post(
         reverse("core:settings"),
-        {"org-name": "Nordlys", "org-default_language": "en", "org-time_zone": "Europe/Oslo",
+        {"org-name": "Nordlys", "org-default_language": "en", "org-time_zone": "Europe/Oslo", "org-individual_results": "everyone",
          "rules-banned_phrases": "guaranteed returns", "rules-disclosure_tag": "#NordlysEmployee",
          "rules-require_disclosure": "on", "rules-similar_colleagues": "3"},
     )  # fmt: skip
@@ -222,7 +222,7 @@ def test_admin_sets_the_guidelines_on_the_settings_page(login, admin, advocate, 
     assert AuditEntry.objects.filter(object_type="sharing.Guidelines").exists()
     bad = login(admin).post(
         reverse("core:settings"),
-        {"org-name": "Nordlys", "org-default_language": "en", "org-time_zone": "Europe/Oslo",
+        {"org-name": "Nordlys", "org-default_language": "en", "org-time_zone": "Europe/Oslo", "org-individual_results": "everyone",
          "rules-similar_colleagues": "0"},
     )  # fmt: skip
     assert bad.status_code == 200 and Guidelines.get().similar_colleagues == 3

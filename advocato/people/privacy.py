@@ -1,0 +1,69 @@
+"""Who may see whose results by name.
+
+Two settings decide it: the organisation's `individual_results` (everyone / managers and the
+programme team / only the person) and each employee's own `ranking` choice (named / only my
+own rank / left out). Everybody always sees themselves; totals of teams and of the programme
+are never hidden. Leaderboards, top contributors, team scorecards and the like all ask here,
+so the rule lives in one place.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from advocato.core.models import Organisation
+
+from .models import Employee, Ranking
+
+PROGRAMME_TEAM = ("admin", "analyst")
+
+
+def managed_ids(manager: Employee) -> set[int]:
+    """Everyone below `manager` in the reporting line, however deep."""
+    found: set[int] = set()
+    frontier = {manager.pk}
+    while frontier:
+        below = set(Employee.objects.filter(manager_id__in=frontier).values_list("pk", flat=True))
+        frontier = below - found - {manager.pk}
+        found |= frontier
+    return found
+
+
+def can_name(viewer: Employee | None, subject: Employee) -> bool:
+    """May `viewer` see `subject`'s individual results next to their name?"""
+    if viewer is None:
+        return False
+    if viewer.pk == subject.pk:
+        return True
+    if subject.ranking != Ranking.NAMED:
+        return False
+    policy = Organisation.get().individual_results
+    if policy == Organisation.Visibility.EVERYONE:
+        return True
+    if policy == Organisation.Visibility.MANAGERS:
+        return viewer.role in PROGRAMME_TEAM or subject.pk in managed_ids(viewer)
+    return False
+
+
+def nameable(viewer: Employee | None) -> Q:
+    """A filter on Employee for the people `viewer` may see by name (always including
+    themselves) — the set form of `can_name`, for lists and leaderboards."""
+    if viewer is None:
+        return Q(pk__in=[])
+    own = Q(pk=viewer.pk)
+    policy = Organisation.get().individual_results
+    named = Q(ranking=Ranking.NAMED)
+    if policy == Organisation.Visibility.EVERYONE:
+        return own | named
+    if policy == Organisation.Visibility.MANAGERS:
+        if viewer.role in PROGRAMME_TEAM:
+            return own | named
+        return own | (named & Q(pk__in=managed_ids(viewer)))
+    return own
+
+
+def ranked(viewer: Employee | None) -> Q:
+    """Who takes part in rankings at all: people who left rankings are out for everyone
+    except themselves, who still see where they would stand."""
+    own = Q(pk=viewer.pk) if viewer is not None else Q(pk__in=[])
+    return own | ~Q(ranking=Ranking.OUT)
