@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views, views_evaluation
 
 app_name = "analytics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("analytics/", views.dashboard, name="dashboard"),
+    path("analytics/content/", views.content, name="content"),
+    path("analytics/best-time/", views.best_time, name="best_time"),
+    path("analytics/targets/", views.targets, name="targets"),
+    path("analytics/settings/", views.settings, name="settings"),
+    path("analytics/export/<slug:name>.<str:fmt>", views.export, name="export"),
+    path("analytics/evaluation/", views_evaluation.evaluations, name="evaluations"),
+    path(
+        "analytics/evaluation/<int:year>/q<int:quarter>/",
+        views_evaluation.evaluation,
+        name="evaluation",
+    ),
+    path(
+        "analytics/evaluation/<int:year>/q<int:quarter>.pdf",
+        views_evaluation.evaluation_pdf,
+        name="evaluation_pdf",
+    ),
+    path("analytics/subscriptions/", views_evaluation.subscriptions, name="subscriptions"),
+    path("scorecard/", views.scorecard, name="scorecard"),
+    path("scorecard/<int:pk>/", views.scorecard, name="scorecard_of"),
+]

@@ -1,0 +1,428 @@
+"""Filling the rollups from the raw events, and proving them against a recount.
+
+The fill is a recount, not an increment. Each run reads the events that arrived since the
+last (clicks and conversions by id, shares by `changed_at`), works out which (share, local
+day) rows they touch, and recounts exactly those rows from the raw events of that day. So:
+
+- a late or replayed click (the spool writes clicks minutes after they happened) lands in the
+  day it happened, because the day comes from the click's own time;
+- a run that dies half-way, or two runs over the same events, count nothing twice: a recount
+  is the same however often it is done;
+- the cost of a run grows with the events since the last run, not with all events.
+
+Ids are read in order from `FillState.last_id`. On PostgreSQL a transaction can commit after
+one holding a higher id did; such ids are missing when read past, so they are kept as `gaps`
+and looked for on every run until they turn up, or until they are old enough to have been
+rolled back (`ON CONFLICT DO NOTHING` in the spool replay also burns ids that never appear).
+
+`expected()` recounts everything in plain Python, in a different way (one pass over the raw
+rows, days from zoneinfo), and `compare()` holds the stored rollups against it: the
+`advocato rollups --check` command and the tests use it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from advocato.core.models import Organisation
+from advocato.links.models import Click, Conversion, TrackedLink
+from advocato.sharing.models import Share
+
+from .models import ConversionDay, FillState, Settings, ShareDay
+
+GAP_SECONDS = 600  # a missing id not seen for this long was rolled back
+MAX_GAPS = 20_000
+SHARE_MARGIN = timedelta(minutes=10)  # shares changed this long before the last run: re-read
+CHUNK = 2000  # ids per IN (...) list
+
+COUNTERS = [
+    "shares", "reach", "engaged_shares", "engaged_reach", "engagement", "reactions", "comments",
+    "reshares", "impressions", "clicks", "unique_clicks", "referrals", "previews", "bots",
+    "self_clicks", "conversions",
+]  # fmt: skip
+CLICK_COUNTER = {
+    Click.Kind.HUMAN: "clicks",
+    Click.Kind.PREVIEW: "previews",
+    Click.Kind.BOT: "bots",
+    Click.Kind.SELF: "self_clicks",
+}
+
+Key = tuple[int, date]  # (share id, local day)
+
+
+def company_tz() -> ZoneInfo:
+    return ZoneInfo(Organisation.get().time_zone or "UTC")
+
+
+def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The moments a local day starts and ends (23 or 25 hours long on DST change days)."""
+    start = datetime(day.year, day.month, day.day, tzinfo=tz)
+    following = day + timedelta(days=1)
+    end = datetime(following.year, following.month, following.day, tzinfo=tz)
+    return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))
+
+
+class LocalClock:
+    """Local day of many moments, fast: the offset is worked out once per UTC hour."""
+
+    def __init__(self, tz: ZoneInfo):
+        self.tz = tz
+        self._hours: dict[int, tuple[date, int, int]] = {}
+
+    def at(self, moment: datetime) -> tuple[date, int, int]:
+        """(local date, weekday, hour)."""
+        hour = int(moment.timestamp()) // 3600
+        found = self._hours.get(hour)
+        if found is None:
+            local = moment.astimezone(self.tz)
+            found = self._hours[hour] = (local.date(), local.weekday(), local.hour)
+        return found
+
+    def day(self, moment: datetime) -> date:
+        return self.at(moment)[0]
+
+
+def posted_at(share: Share) -> datetime:
+    """When the post went out: the network's answer for direct posts, otherwise the moment the
+    advocate took the text to the network (the click that may confirm it comes later)."""
+    if share.method == Share.Method.API and share.confirmed_at:
+        return share.confirmed_at
+    return share.created_at
+
+
+def is_own(url: str, domains: list[str]) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+# --- Filling -----------------------------------------------------------------------------------
+
+
+@dataclass
+class FillResult:
+    clicks: int = 0
+    conversions: int = 0
+    shares: int = 0
+    rows: int = 0
+
+    @property
+    def events(self) -> int:
+        return self.clicks + self.conversions + self.shares
+
+
+def fill(*, batch: int = 50_000, now: float | None = None, progress=None) -> FillResult:
+    """Bring the rollups up to date with every event written so far."""
+    result = FillResult()
+    tz = company_tz()
+    state = _state("clicks")
+    if state.time_zone and state.time_zone != str(tz):
+        # Days are the company's days: a new time zone moves every boundary.
+        reset()
+    while True:
+        with transaction.atomic():
+            clicks = _fill_events("clicks", Click, batch, tz, now, result)
+            conversions = _fill_events("conversions", Conversion, batch, tz, now, result)
+        if progress is not None:
+            progress(clicks)
+        if clicks < batch and conversions < batch:
+            break
+    with transaction.atomic():
+        _fill_shares(tz, result)
+    return result
+
+
+def reset() -> None:
+    """Forget every rollup; the next fill recounts everything from the raw events."""
+    with transaction.atomic():
+        ConversionDay.objects.all().delete()
+        ShareDay.objects.all().delete()
+        FillState.objects.all().delete()
+
+
+def rebuild(*, progress=None) -> FillResult:
+    reset()
+    return fill(progress=progress)
+
+
+def _state(source: str) -> FillState:
+    state = FillState.objects.select_for_update().filter(source=source).first()
+    if state is None:
+        state, _created = FillState.objects.get_or_create(source=source)
+    return state
+
+
+def _fill_events(source, model, batch, tz, now, result) -> int:
+    """Count the next batch of clicks or conversions (and any gaps that turned up)."""
+    state = _state(source)
+    now = time.time() if now is None else now
+    rows = list(
+        model.objects.filter(pk__gt=state.last_id)
+        .order_by("pk")
+        .values_list("pk", "link_id", "at")[:batch]
+    )
+    gaps = {int(k): v for k, v in state.gaps.items()}
+    found = []
+    if gaps:
+        for chunk in _chunks(sorted(gaps)):
+            found += model.objects.filter(pk__in=chunk).values_list("pk", "link_id", "at")
+    for pk, _link, _at in found:
+        gaps.pop(pk, None)
+    expected = state.last_id + 1
+    for pk, _link, _at in rows:
+        for missing in range(expected, pk):
+            gaps[missing] = now
+        expected = pk + 1
+    gaps = {k: v for k, v in gaps.items() if now - v < GAP_SECONDS}
+    if len(gaps) > MAX_GAPS:
+        gaps = dict(sorted(gaps.items())[-MAX_GAPS:])
+    events = rows + found
+    if events:
+        clock = LocalClock(tz)
+        share_of = _share_of_links({link for _pk, link, _at in events})
+        keys = {(share_of[link], clock.day(at)) for _pk, link, at in events if link in share_of}
+        result.rows += recount(keys, tz)
+    if rows:
+        state.last_id = rows[-1][0]
+    setattr(result, source, getattr(result, source) + len(events))
+    state.gaps = {str(k): v for k, v in gaps.items()}
+    state.time_zone = str(tz)
+    state.filled_at = timezone.now()
+    state.save()
+    return len(rows)
+
+
+def _fill_shares(tz, result) -> None:
+    """Shares posted, confirmed or given new figures since the last run."""
+    state = _state("shares")
+    started = timezone.now()
+    changed = Share.objects.all()
+    if state.last_changed_at is not None:
+        changed = changed.filter(changed_at__gte=state.last_changed_at - SHARE_MARGIN)
+    ids = list(changed.values_list("pk", flat=True))
+    if ids:
+        keys: set[Key] = set()
+        clock = LocalClock(tz)
+        for chunk in _chunks(ids):
+            for share in Share.objects.filter(pk__in=chunk).only(
+                "pk", "method", "created_at", "confirmed_at"
+            ):
+                keys.add((share.pk, clock.day(posted_at(share))))
+            # Rows where the share counted before (its posting time may have moved).
+            keys |= set(
+                ShareDay.objects.filter(share_id__in=chunk, shares__gt=0).values_list(
+                    "share_id", "day"
+                )
+            )
+        result.rows += recount(keys, tz)
+        result.shares += len(ids)
+    state.last_changed_at = started
+    state.time_zone = str(tz)
+    state.filled_at = started
+    state.save()
+
+
+def _share_of_links(link_ids: set[int]) -> dict[int, int]:
+    found = {}
+    for chunk in _chunks(sorted(link_ids)):
+        found.update(TrackedLink.objects.filter(pk__in=chunk).values_list("pk", "share_id"))
+    return found
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# --- Recounting ------------------------------------------------------------------------------
+
+
+def recount(keys: set[Key], tz: ZoneInfo | None = None) -> int:
+    """Recount the rollup rows for these (share, day) keys from the raw events."""
+    if not keys:
+        return 0
+    tz = tz or company_tz()
+    clock = LocalClock(tz)
+    shares = _shares({share_id for share_id, _day in keys})
+    domains = Settings.get().domains
+    by_day: dict[date, set[int]] = defaultdict(set)
+    for share_id, day in keys:
+        if share_id in shares:
+            by_day[day].add(share_id)
+    written = 0
+    for day, share_ids in sorted(by_day.items()):
+        start, end = day_bounds(day, tz)
+        ids = sorted(share_ids)
+        counts: dict[int, dict] = {pk: dict.fromkeys(COUNTERS, 0) for pk in ids}
+        kinds: dict[int, dict[str, int]] = defaultdict(dict)
+        link_to_share = {shares[pk].link_id: pk for pk in ids if shares[pk].link_id}
+        for chunk in _chunks(sorted(link_to_share)):
+            clicks = (
+                Click.objects.filter(link_id__in=chunk, at__gte=start, at__lt=end)
+                .values_list("link_id", "kind")
+                .annotate(n=Count("pk"), visitors=Count("visitor", distinct=True))
+                .order_by()
+            )
+            for link_id, kind, n, visitors in clicks:
+                row = counts[link_to_share[link_id]]
+                row[CLICK_COUNTER[kind]] += n
+                if kind == Click.Kind.HUMAN:
+                    row["unique_clicks"] += visitors
+            conversions = (
+                Conversion.objects.filter(link_id__in=chunk, at__gte=start, at__lt=end)
+                .values_list("link_id", "kind")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            for link_id, kind, n in conversions:
+                share_id = link_to_share[link_id]
+                counts[share_id]["conversions"] += n
+                kinds[share_id][kind] = kinds[share_id].get(kind, 0) + n
+        rows = []
+        for pk in ids:
+            share, row = shares[pk], counts[pk]
+            when = clock.at(posted_at(share))
+            if share.status == Share.Status.CONFIRMED and when[0] == day:
+                _share_counters(share, row)
+            if share.item_url and is_own(share.item_url, domains):
+                row["referrals"] = row["clicks"]
+            if not any(row.values()):
+                continue
+            rows.append(
+                ShareDay(
+                    share_id=pk, day=day, employee_id=share.employee_id,
+                    department_id=share.department_id, team_id=share.team_id,
+                    item_id=share.item_id, network=share.network, language=share.language,
+                    goal=share.goal, edited=share.edited, posted_on=when[0],
+                    posted_weekday=when[1], posted_hour=when[2], **row,
+                )
+            )  # fmt: skip
+        for chunk in _chunks(ids):
+            ShareDay.objects.filter(share_id__in=chunk, day=day).delete()
+        ShareDay.objects.bulk_create(rows, batch_size=1000)
+        by_kind = [
+            ConversionDay(row=row, kind=kind, count=n)
+            for row in rows
+            for kind, n in sorted(kinds.get(row.share_id, {}).items())
+        ]
+        ConversionDay.objects.bulk_create(by_kind, batch_size=1000)
+        written += len(rows)
+    return written
+
+
+def _share_counters(share, row: dict) -> None:
+    row["shares"] = 1
+    row["reach"] = share.audience or 0
+    engagement = share.engagement
+    if engagement is not None:
+        row["engaged_shares"] = 1
+        row["engaged_reach"] = share.audience or 0
+        row["engagement"] = engagement
+        row["reactions"] = share.reactions or 0
+        row["comments"] = share.comments or 0
+        row["reshares"] = share.reshares or 0
+    row["impressions"] = share.impressions or 0
+
+
+def _shares(ids: set[int]) -> dict[int, Share]:
+    found: dict[int, Share] = {}
+    for chunk in _chunks(sorted(ids)):
+        for share in (
+            Share.objects.filter(pk__in=chunk)
+            .select_related("employee", "item", "link")
+            .only(
+                "pk", "network", "edited", "method", "status", "created_at", "confirmed_at",
+                "audience", "reactions", "comments", "reshares", "impressions", "employee_id",
+                "item_id", "employee__department_id", "employee__team_id",
+                "employee__language", "item__url", "item__goal", "link__id",
+            )
+        ):  # fmt: skip
+            share.department_id = share.employee.department_id
+            share.team_id = share.employee.team_id
+            share.language = share.employee.language
+            share.goal = share.item.goal
+            share.item_url = share.item.url
+            link = getattr(share, "link", None)
+            share.link_id = link.pk if link is not None else None
+            found[share.pk] = share
+    return found
+
+
+# --- Proof -------------------------------------------------------------------------------------
+
+
+def expected() -> dict[Key, dict]:
+    """Every rollup row as it should be, counted from scratch in one pass over the raw rows."""
+    tz = company_tz()
+    domains = Settings.get().domains
+    shares = {
+        s.pk: s
+        for s in Share.objects.select_related("item").only(
+            "pk", "method", "status", "created_at", "confirmed_at", "audience", "reactions",
+            "comments", "reshares", "impressions", "item__url",
+        )
+    }  # fmt: skip
+    share_of = dict(TrackedLink.objects.values_list("pk", "share_id"))
+    rows: dict[Key, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0) | {"kinds": {}})
+    visitors: dict[Key, set] = defaultdict(set)
+    for link_id, kind, visitor, at in Click.objects.values_list(
+        "link_id", "kind", "visitor", "at"
+    ).iterator(chunk_size=10_000):
+        key = (share_of[link_id], at.astimezone(tz).date())
+        rows[key][CLICK_COUNTER[kind]] += 1
+        if kind == Click.Kind.HUMAN:
+            visitors[key].add(visitor)
+    for key, seen in visitors.items():
+        rows[key]["unique_clicks"] = len(seen)
+    for link_id, kind, at in Conversion.objects.values_list("link_id", "kind", "at"):
+        row = rows[(share_of[link_id], at.astimezone(tz).date())]
+        row["conversions"] += 1
+        row["kinds"][kind] = row["kinds"].get(kind, 0) + 1
+    for share in shares.values():
+        if share.status == Share.Status.CONFIRMED:
+            _share_counters(share, rows[(share.pk, posted_at(share).astimezone(tz).date())])
+    for (share_id, _day), row in rows.items():
+        if is_own(shares[share_id].item.url, domains):
+            row["referrals"] = row["clicks"]
+    return {key: row for key, row in rows.items() if any(row[c] for c in COUNTERS)}
+
+
+def stored() -> dict[Key, dict]:
+    rows = {}
+    kinds: dict[int, dict] = defaultdict(dict)
+    for row_id, kind, count in ConversionDay.objects.values_list("row_id", "kind", "count"):
+        kinds[row_id][kind] = count
+    for values in ShareDay.objects.values("pk", "share_id", "day", *COUNTERS).iterator():
+        key = (values.pop("share_id"), values.pop("day"))
+        values["kinds"] = kinds.get(values.pop("pk"), {})
+        rows[key] = values
+    return rows
+
+
+def compare() -> list[str]:
+    """Differences between the stored rollups and a recount from the raw events ([] = agree)."""
+    want, have = expected(), stored()
+    problems = []
+    for key in sorted(set(want) | set(have)):
+        a, b = want.get(key), have.get(key)
+        if a is None:
+            problems.append(f"share {key[0]} on {key[1]}: stored but no events")
+        elif b is None:
+            problems.append(f"share {key[0]} on {key[1]}: events but no rollup")
+        else:
+            for field in [*COUNTERS, "kinds"]:
+                if a[field] != b[field]:
+                    problems.append(
+                        f"share {key[0]} on {key[1]}: {field} is {b[field]}, recount {a[field]}"
+                    )
+    return problems

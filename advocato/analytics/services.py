@@ -1,0 +1,150 @@
+"""Analytics rules the views, tasks and commands share: keeping rollups fresh, targets,
+settings changes, and the words and numbers around the charts."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from advocato.links.models import Click, Conversion
+from advocato.people.models import Employee
+from advocato.people.privacy import can_name, managed_ids
+
+from . import kpis, rollups
+from .models import KPI, FillState, Target
+
+logger = logging.getLogger(__name__)
+
+INLINE_FILL_LIMIT = 20_000  # events a page may fold itself; more is the worker's job
+FRESH = timedelta(seconds=60)
+
+
+def fill_if_stale() -> None:
+    """Pages read rollups; if the worker has not filled them for a minute and only a little
+    is waiting, fill them now so the figures a person just caused are there."""
+    state = FillState.objects.filter(source="clicks").first()
+    if state and state.filled_at and timezone.now() - state.filled_at < FRESH:
+        return
+    last = state.last_id if state else 0
+    waiting = Click.objects.filter(pk__gt=last).count() if state else Click.objects.count()
+    if waiting > INLINE_FILL_LIMIT:
+        return
+    try:
+        rollups.fill()
+    except DatabaseError:  # the worker holds the lock: it is filling right now
+        logger.info("Rollups are being filled elsewhere; showing them as they are")
+
+
+def filled_at():
+    state = FillState.objects.filter(source="clicks").first()
+    return state.filled_at if state else None
+
+
+def after_settings_change() -> None:
+    """Referrals depend on the company's own domains: count every row again, in the worker."""
+    from .tasks import rebuild_rollups
+
+    transaction.on_commit(lambda: rebuild_rollups())
+
+
+def conversion_kinds() -> list[str]:
+    kinds = set(Conversion.objects.values_list("kind", flat=True).distinct()[:50])
+    kinds |= set(Target.objects.exclude(conversion_kind="").values_list("conversion_kind",
+                                                                        flat=True))  # fmt: skip
+    return sorted(kinds)
+
+
+def save_targets(year: int, quarter: int, values: dict, *, by: Employee) -> None:
+    """Set the quarter's targets; an empty field removes that target."""
+    from advocato.core.audit import acting_as
+
+    wanted: dict[tuple[str, str], Decimal | None] = {}
+    for name, value in values.items():
+        if name.startswith("kind:"):
+            wanted[("conversions", name.removeprefix("kind:"))] = value
+        elif name in KPI.values:
+            wanted[(name, "")] = value
+    with transaction.atomic(), acting_as(by):
+        for (kpi, kind), value in wanted.items():
+            existing = Target.objects.filter(
+                year=year, quarter=quarter, kpi=kpi, conversion_kind=kind
+            ).first()
+            if value is None:
+                if existing:
+                    existing.delete()
+            elif existing is None:
+                Target.objects.create(year=year, quarter=quarter, kpi=kpi,
+                                      conversion_kind=kind, value=value, set_by=by)  # fmt: skip
+            elif existing.value != value:
+                existing.value, existing.set_by, existing.set_at = value, by, timezone.now()
+                existing.save()
+
+
+def consistency_spread(f: kpis.Filters) -> list[dict]:
+    """How many registered people share every week, most weeks, now and then, or not at all."""
+    people = list(
+        Employee.objects.filter(f.people(), is_active=True, user__isnull=False)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    scores = kpis.consistency(f, people)
+    bands = [
+        (_("Every week"), lambda s: s >= 0.999),
+        (_("Most weeks (50% or more)"), lambda s: 0.5 <= s < 0.999),
+        (_("Now and then"), lambda s: 0 < s < 0.5),
+        (_("Not in this period"), lambda s: s == 0),
+    ]
+    return [
+        {"label": label, "count": sum(1 for pk in people if test(scores.get(pk, 0.0)))}
+        for label, test in bands
+    ]
+
+
+def team_cards(viewer: Employee, f: kpis.Filters) -> list[dict]:
+    """A manager's people and their figures, where each one's privacy allows."""
+    ids = managed_ids(viewer)
+    if not ids:
+        return []
+    people = Employee.objects.filter(pk__in=ids, is_active=True).order_by("name")
+    totals = kpis.per_employee(kpis.Filters(start=f.start, end=f.end))
+    steady = kpis.consistency(kpis.Filters(start=f.start, end=f.end), list(ids))
+    cards = []
+    for person in people:
+        if not can_name(viewer, person):
+            continue
+        found = totals.get(person.pk, dict.fromkeys(kpis.SUMS, 0))
+        cards.append({"employee": person, "consistency": steady.get(person.pk, 0.0), **found})
+    return cards
+
+
+def series_text(labels: list[str], values: list, *, percent: bool = False) -> str:
+    """A chart's numbers as a sentence, for screen readers."""
+    parts = []
+    for label, value in zip(labels, values, strict=True):
+        if value is None:
+            shown = "–"
+        elif percent:
+            shown = f"{number_format(value * 100, 0)}%"
+        else:
+            shown = number_format(value, 0, force_grouping=True)
+        parts.append(f"{label}: {shown}")
+    return "; ".join(parts)
+
+
+def best_text(best, weekday_names: list[str]) -> str:
+    if not best:
+        return _("Not enough shares yet to say: a slot needs at least %(n)d shares to count.") % {
+            "n": kpis.MIN_SHARES_PER_SLOT
+        }
+    weekday, hour, ctr, shares = best
+    return _(
+        "Best: %(day)s %(hour)02d:00–%(hour)02d:59, click-through %(ctr)s%% over %(shares)d "
+        "shares."
+    ) % {"day": weekday_names[weekday], "hour": hour, "ctr": number_format(ctr * 100, 1),
+         "shares": shares}  # fmt: skip
