@@ -3,7 +3,7 @@ the PDF report (fpdf2 draws the same SVG) and anything else that can show an ima
 
 Every chart is an accessible image: `role="img"`, a `<title>` and a `<desc>` that says the
 numbers in words (the caller's summary first, then the data), joined by `aria-labelledby`.
-Charts scale to the width of their container through the viewBox; the drawing is 400 units
+Charts scale to the width of their container through the viewBox; the drawing is 320 units
 wide so its text stays readable on a 390 px phone. Every colour and font is a presentation
 attribute (not only a CSS class) so the PDF, which has no style sheet, looks like the page.
 
@@ -22,9 +22,9 @@ from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 400
-FONT = 12
-SMALL = 10.5
+WIDTH = 320
+FONT = 14
+SMALL = 12.5
 INK = "#1d2330"
 MUTED = "#5b6475"
 GRID = "#d9dee7"
@@ -256,7 +256,7 @@ def bars(
             )
         )
         text = _value(v, percent)
-        if _text_width(text, SMALL) <= slot - 1 or is_highlight:
+        if (v and _text_width(text, SMALL) <= slot - 1) or is_highlight:
             parts.append(
                 format_html(
                     '<text x="{}" y="{}" text-anchor="middle" font-size="{}" '

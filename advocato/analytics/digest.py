@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import DatabaseError
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -181,7 +182,7 @@ def message(subscription: Subscription, period: Period, found: dict, connection=
             "sharers": found["sharers"],
             "registered": found["registered"],
             "url": dashboard_url(period),
-            "subscriptions_note": True,
+            "language": translation.get_language(),
         }
         subject = " ".join(render_to_string("analytics/email/digest_subject.txt", context).split())
         text = render_to_string("analytics/email/digest.txt", context)
@@ -205,7 +206,10 @@ def send_digests(today: date | None = None) -> int:
     due = due_subscriptions(today)
     if not due:
         return 0
-    rollups.fill()
+    try:
+        rollups.fill()
+    except DatabaseError:  # the rollup task holds the lock: it is filling right now
+        logger.info("Rollups are being filled elsewhere; the summary uses them as they are")
     cache: dict[Period, dict] = {}
     sent = 0
     connection = get_connection()

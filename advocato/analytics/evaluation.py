@@ -26,7 +26,7 @@ from advocato.core.models import Organisation
 from advocato.people.models import Employee
 from advocato.people.validators import no_control_characters
 
-from . import charts, forms, kpis, rollups
+from . import charts, forms, kpis, services
 from .models import Evaluation, Settings
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,8 @@ def report(year: int, quarter: int, *, today: date | None = None) -> dict:
     """Everything the evaluation says about a quarter. Raises ValueError for a bad quarter."""
     today = today or forms.company_today()
     check_quarter(year, quarter, today=today)
-    rollups.fill()
+    # Fold in what is waiting when that is quick; the worker fills every minute otherwise.
+    services.fill_if_stale()
     start, end = kpis.quarter_bounds(year, quarter)
     f = kpis.Filters(start=start, end=end)
     so_far = kpis.Filters(start=start, end=min(end, today))

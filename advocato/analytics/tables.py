@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from advocato.content.models import Goal
 from advocato.content.networks import NETWORKS
@@ -51,10 +52,12 @@ def _figures(f: kpis.Filters, viewer: Employee) -> Table:
         kind = "percent" if fig.is_rate else "money" if fig.money else "int"
         rows.append({"kpi": fig.label, "value": fig.value, "previous": fig.previous,
                      "target": fig.target, "kind": kind})  # fmt: skip
+    conversions = next(fig for fig in data["figures"] if fig.key == "conversions")
+    before = conversions.extra["kinds_before"]
     for kind, count in data["kinds"].items():
         target = data["kind_targets"].get(f"conversions:{kind}", (None, ""))[0]
         rows.append({"kpi": _("Conversions: %(kind)s") % {"kind": kind}, "value": count,
-                     "previous": data["figures"][9].extra["kinds_before"].get(kind, 0),
+                     "previous": before.get(kind, 0),
                      "target": target, "kind": "int"})  # fmt: skip
     return Table("kpis", _("Programme figures"), [
         Column("kpi", _("KPI"), "text"), Column("value", _("This period"), "auto"),
@@ -76,9 +79,12 @@ def _contributors(f: kpis.Filters, viewer: Employee) -> Table:
     found = kpis.contributors(f, viewer, limit=25)
     note = ""
     if found["hidden"]:
-        note = _(
+        note = ngettext(
+            "%(n)d more person is ranked but not named, by their own choice or the "
+            "company's privacy setting.",
             "%(n)d more people are ranked but not named, by their own choice or the "
-            "company's privacy setting."
+            "company's privacy setting.",
+            found["hidden"],
         ) % {"n": found["hidden"]}
     return Table("contributors", _("Top contributors"), [
         Column("rank", _("Rank")), Column("name", _("Name"), "text"),

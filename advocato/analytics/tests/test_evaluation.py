@@ -1,8 +1,6 @@
 """The quarterly evaluation: the page, the written conclusions and the PDF."""
 
 import io
-import os
-from pathlib import Path
 from datetime import datetime
 from decimal import Decimal
 
@@ -87,8 +85,6 @@ def test_page_shows_figures_and_targets(quarter, login, analyst):
     response = login(analyst).get(url())
     assert response.status_code == 200
     html = response.content.decode()
-    if os.environ.get("ADVOCATO_DUMP_EVALUATION"):
-        Path(os.environ["ADVOCATO_DUMP_EVALUATION"]).write_text(html)
     assert "Q3 2026" in html
     assert 'data-kpi="shares"' in html
     shares_row = html.split('data-kpi="shares"')[1].split("</tr>")[0]
@@ -131,6 +127,15 @@ def test_pdf_says_when_nothing_is_written_yet(quarter, login, admin):
     text = pdf_text(login(admin).get(pdf_url()).content)
     assert text.count("Not written yet.") == 2
     assert "Page 1 of" in text
+
+
+def test_pdf_is_in_the_readers_language(quarter, login, analyst):
+    Employee.objects.filter(pk=analyst.pk).update(ui_language="nb")
+    response = login(analyst).get(pdf_url())
+    assert response.status_code == 200
+    text = pdf_text(response.content).replace("\xa0", " ")
+    assert "Potential reach 1 234" in text  # Norwegian groups thousands with a space
+    assert "30. september 2026" in text
 
 
 def test_pdf_without_a_truetype_font_falls_back_to_latin1(quarter, analyst):
