@@ -6,3 +6,11 @@ class AnalyticsConfig(AppConfig):
     name = "advocato.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from advocato.core import audit
+
+        from . import models
+
+        for model in (models.Settings, models.Target, models.Evaluation, models.Subscription):
+            audit.register(model)

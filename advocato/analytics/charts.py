@@ -112,7 +112,7 @@ def _clean(values: Sequence[float | None]) -> list[float | None]:
 # --- The frame every chart shares -----------------------------------------------------------
 
 
-def _open(kind: str, height: float, title: str, desc: str) -> tuple[list, str]:
+def _open(kind: str, height: float, title: str, desc: str) -> list:
     chart_id = f"chart-{uuid.uuid4().hex[:10]}"
     parts = [
         format_html(
@@ -130,7 +130,7 @@ def _open(kind: str, height: float, title: str, desc: str) -> tuple[list, str]:
         format_html('<title id="{}-title">{}</title>', chart_id, title),
         format_html('<desc id="{}-desc">{}</desc>', chart_id, desc),
     ]
-    return parts, chart_id
+    return parts
 
 
 def _close(parts: list) -> SafeString:
@@ -228,7 +228,7 @@ def bars(
 
     pairs = [(lb, _value(v, percent)) for lb, v in zip(labels, data, strict=True)]
     described = _describe(desc, pairs)
-    parts, _id = _open("bars", height, title, described)
+    parts = _open("bars", height, title, described)
     _y_axis(parts, ticks, left, right, y_of, percent)
     slot = (right - left) / max(1, len(labels))
     width = max(1.0, slot * 0.72)
@@ -278,7 +278,7 @@ def bars(
             MUTED,
         )
     )
-    _x_labels(parts, labels, xs, slot, bottom + 16)
+    _x_labels(parts, labels, xs, slot, bottom + 19)
     return _close(parts)
 
 
@@ -318,7 +318,7 @@ def lines(
         for label, v in zip(labels, vals, strict=True)
         if v is not None
     ]
-    parts, _id = _open("lines", height, title, _describe(desc, summary))
+    parts = _open("lines", height, title, _describe(desc, summary))
     for index, (lx, ly, name) in enumerate(legend):
         colour, dash = SERIES[index % len(SERIES)]
         parts.append(
@@ -384,7 +384,7 @@ def lines(
             MUTED,
         )
     )
-    _x_labels(parts, labels, xs, slot, bottom + 16)
+    _x_labels(parts, labels, xs, slot, bottom + 19)
     return _close(parts)
 
 
@@ -414,8 +414,8 @@ def hbars(
 
     described = _describe(desc, [(n, _value(v, percent)) for n, v in zip(names, data, strict=True)])
     if target is not None:
-        described = f"{described} ({target_label or '→'} {_value(target, percent)})".strip()
-    parts, _id = _open("hbars", max(height, 30), title, described)
+        described = f"{described}; {target_label} {_value(target, percent)}".strip("; ")
+    parts = _open("hbars", max(height, 30), title, described)
     y = top
     for name, v in zip(names, data, strict=True):
         parts.append(
@@ -523,7 +523,7 @@ def heatmap(
     if known:
         summary.append(("↓", _value(min(known), percent)))
         summary.append(("↑", _value(peak, percent)))
-    parts, _id = _open("heatmap", height, title, _describe(desc, summary))
+    parts = _open("heatmap", height, title, _describe(desc, summary))
     for r, (name, row) in enumerate(zip(names, grid, strict=True)):
         y = top + r * cell_h
         parts.append(
@@ -670,7 +670,7 @@ def gauge_row(
         shown = f"{shown} / {_value(target, percent)}"
         if share is not None:
             shown = f"{shown} · {format_percent(share, 0)}"
-    parts, _id = _open("gauge", height, title, f"{title}: {shown}")
+    parts = _open("gauge", height, title, f"{title}: {shown}")
     parts.append(
         format_html(
             '<text x="{}" y="14" class="chart-label">{}</text>'

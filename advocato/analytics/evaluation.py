@@ -5,6 +5,7 @@ data and the same SVG charts (charts.py)."""
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import logging
 import re
@@ -443,14 +444,41 @@ def pdf(data: dict, *, charts_svg: dict | None = None, embed_font: bool = True) 
         doc.multi_cell(width, size * 0.5, clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         doc.ln(1.5)
 
-    def chart(svg: str, w: float = width) -> None:
+    def chart(svg: str, share: float = 0.56) -> None:
+        """A chart centred, `share` of the text width: about 11 pt text, as on a page."""
         picture = _svg_for_pdf(str(svg), family if found_fonts else "", clean)
-        ratio = _svg_ratio(picture)
-        if doc.get_y() + w * ratio > doc.h - doc.b_margin:
+        w = width * share
+        if doc.get_y() + 6 + w * _svg_ratio(picture) > doc.h - doc.b_margin:
             doc.add_page()
+        caption = _TITLE.search(str(svg))
+        if caption:  # the chart's title, which the page shows above it too
+            doc.set_font(family, "B", 9)
+            doc.set_x(doc.l_margin + (width - w) / 2)
+            doc.multi_cell(
+                w, 5, clean(html.unescape(caption.group(1))), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
         with _quiet_svg():
-            doc.image(io.BytesIO(picture.encode()), x=doc.l_margin, w=w)
+            doc.image(io.BytesIO(picture.encode()), x=doc.l_margin + (width - w) / 2, w=w)
         doc.ln(2)
+
+    def gauges(svgs: list) -> None:
+        """Progress bars two to a row."""
+        w, gap = (width - 8) / 2, 8
+        for index in range(0, len(svgs), 2):
+            pictures = [
+                _svg_for_pdf(str(svg), family if found_fonts else "", clean)
+                for svg in svgs[index : index + 2]
+            ]
+            h = max(w * _svg_ratio(p) for p in pictures)
+            if doc.get_y() + h > doc.h - doc.b_margin:
+                doc.add_page()
+            y = doc.get_y()
+            for column, picture in enumerate(pictures):
+                with _quiet_svg():
+                    doc.image(
+                        io.BytesIO(picture.encode()), x=doc.l_margin + column * (w + gap), y=y, w=w
+                    )
+            doc.set_y(y + h + 2)
 
     def table(head: list[str], body: list[list[str]], widths: tuple, numeric: set[int]) -> None:
         doc.set_font(family, "", 9)
@@ -521,16 +549,15 @@ def pdf(data: dict, *, charts_svg: dict | None = None, embed_font: bool = True) 
     )
     if charts_svg["gauges"]:
         heading(_("Progress to the targets"), 12)
-        for gauge in charts_svg["gauges"]:
-            chart(gauge, width * 0.8)
+        gauges(charts_svg["gauges"])
     else:
         paragraph(_("No targets were set for this quarter."), 9)
 
     heading(_("Week by week"))
     if data["weeks"]:
-        chart(charts_svg["shares"], width * 0.75)
-        chart(charts_svg["participation"], width * 0.75)
-        chart(charts_svg["clicks"], width * 0.75)
+        chart(charts_svg["shares"])
+        chart(charts_svg["participation"])
+        chart(charts_svg["clicks"])
         paragraph(steadiness_text(data["steadiness"]))
     else:
         paragraph(_("No weeks to show yet."))
@@ -561,7 +588,7 @@ def pdf(data: dict, *, charts_svg: dict | None = None, embed_font: bool = True) 
 
     heading(_("Networks"), 12)
     if data["networks"]:
-        chart(charts_svg["networks"], width * 0.8)
+        chart(charts_svg["networks"])
         table(
             [_("Network"), _("Shares"), _("Clicks"), _("Click-through"), _("Conversions")],
             [
@@ -582,7 +609,7 @@ def pdf(data: dict, *, charts_svg: dict | None = None, embed_font: bool = True) 
 
     heading(_("Departments"), 12)
     if data["teams"]:
-        chart(charts_svg["teams"], width * 0.8)
+        chart(charts_svg["teams"])
         table(
             [_("Department"), _("Registered"), _("Sharing"), _("Participation"), _("Clicks")],
             [
@@ -601,7 +628,7 @@ def pdf(data: dict, *, charts_svg: dict | None = None, embed_font: bool = True) 
     heading(_("Own words or the suggested text?"), 12)
     paragraph(voice_text(data["voice"]))
     heading(_("Best time to post"), 12)
-    chart(charts_svg["best_time"], width)
+    chart(charts_svg["best_time"], 0.62)
     paragraph(best_time_text(data["best_time"]["best"]))
 
     # The team's own words.
@@ -653,6 +680,7 @@ def _headings(family: str):
     return FontFace(family=family, emphasis="BOLD", fill_color=(232, 237, 243))
 
 
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.S)
 _TEXT = re.compile(r"(<text\b[^>]*>)([^<]*)(</text>)")
 _VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.models import ContentItem, Topic
@@ -29,8 +30,8 @@ from advocato.people.services import in_programme
 from .models import KPI, RATE_KPIS, ConversionDay, Settings, ShareDay, Target
 
 SUMS = [
-    "shares", "reach", "engaged_shares", "engaged_reach", "engagement", "clicks",
-    "unique_clicks", "referrals", "conversions", "previews", "bots", "self_clicks",
+    "shares", "reach", "engaged_shares", "engagement", "rated_engagement", "engaged_reach",
+    "clicks", "unique_clicks", "referrals", "conversions", "previews", "bots", "self_clicks",
 ]  # fmt: skip
 
 # What each figure means, shown beside it ("how is this counted?").
@@ -205,22 +206,36 @@ class Figure:
         return float(self.value) / float(self.target)
 
 
-def people_counts(f: Filters) -> dict:
-    """Invited, registered and activated people (as at the end of the period)."""
+def period_end(f: Filters):
+    """The moment the period's last local day ends."""
     from datetime import datetime, time
     from zoneinfo import ZoneInfo
 
     from advocato.core.models import Organisation
 
     tz = ZoneInfo(Organisation.get().time_zone or "UTC")
-    end = datetime.combine(f.end + timedelta(days=1), time(0), tzinfo=tz)
-    people = in_programme().filter(f.people(), created_at__lt=end).distinct()
-    registered = people.filter(user__isnull=False, user__date_joined__lt=end)
-    sharers = ShareDay.objects.filter(day__lte=f.end, shares__gt=0).values("employee_id")
+    return datetime.combine(f.end + timedelta(days=1), time(0), tzinfo=tz)
+
+
+def registered_people(f: Filters) -> QuerySet[Employee]:
+    """People in the programme and registered by the end of the period (the base of every
+    rate), within the people filters."""
+    end = period_end(f)
+    people = in_programme().filter(f.people(), created_at__lt=end)
+    return people.filter(user__isnull=False, user__date_joined__lt=end).distinct()
+
+
+def people_counts(f: Filters) -> dict:
+    """Invited, registered, activated and sharing people (as at the end of the period)."""
+    people = in_programme().filter(f.people(), created_at__lt=period_end(f)).distinct()
+    registered = registered_people(f)
+    ever = ShareDay.objects.filter(day__lte=f.end, shares__gt=0).values("employee_id")
+    in_period = f.rows().filter(shares__gt=0).values("employee_id")
     return {
         "invited": people.count(),
         "registered": registered.count(),
-        "activated": registered.filter(pk__in=sharers).count(),
+        "activated": registered.filter(pk__in=ever).count(),
+        "sharing": registered.filter(pk__in=in_period).count(),
     }
 
 
@@ -245,13 +260,13 @@ def programme(f: Filters) -> dict:
         figure("activation", ratio(people["activated"], people["registered"]),
                ratio(people_before["activated"], people_before["registered"]),
                extra={"part": people["activated"], "whole": people["registered"]}),
-        figure("participation", ratio(now["sharers"], people["registered"]),
-               ratio(before["sharers"], people_before["registered"]),
-               extra={"part": now["sharers"], "whole": people["registered"]}),
+        figure("participation", ratio(people["sharing"], people["registered"]),
+               ratio(people_before["sharing"], people_before["registered"]),
+               extra={"part": people["sharing"], "whole": people["registered"]}),
         figure("shares", now["shares"], before["shares"]),
         figure("reach", now["reach"], before["reach"]),
-        figure("engagement_rate", ratio(now["engagement"], now["engaged_reach"]),
-               ratio(before["engagement"], before["engaged_reach"]),
+        figure("engagement_rate", ratio(now["rated_engagement"], now["engaged_reach"]),
+               ratio(before["rated_engagement"], before["engaged_reach"]),
                extra={"engagement": now["engagement"], "engaged_shares": now["engaged_shares"]}),
         figure("clicks", now["clicks"], before["clicks"]),
         figure("unique_clicks", now["unique_clicks"], before["unique_clicks"]),
@@ -269,6 +284,11 @@ def programme(f: Filters) -> dict:
         "kind_targets": {k: v for k, v in targets.items() if k.startswith("conversions:")},
         "settings": settings,
     }
+
+
+def plain_number(value: Decimal) -> str:
+    """900.00 → "900", 1250.50 → "1250.5" (localised decimal mark, no exponent)."""
+    return number_format(Decimal(format(value.normalize(), "f")))
 
 
 def targets_for(f: Filters) -> dict[str, tuple[Decimal, str]]:
@@ -292,7 +312,11 @@ def targets_for(f: Filters) -> dict[str, tuple[Decimal, str]]:
                 (target.value * share).quantize(Decimal("1")),
                 str(
                     _("%(part)d%% of the Q%(q)s target of %(whole)s")
-                    % {"part": round(share * 100), "q": quarter, "whole": target.value.normalize()}
+                    % {
+                        "part": round(share * 100),
+                        "q": quarter,
+                        "whole": plain_number(target.value),
+                    }
                 ),
             )
     return found
@@ -326,14 +350,15 @@ def weekly(f: Filters) -> list[dict]:
         .annotate(s=Sum("shares"), c=Sum("clicks"), v=Sum("conversions"))
         .order_by()
     )
+    registered_ids = set(registered_people(f).values_list("pk", flat=True))
     for day, employee_id, shares, clicks, conversions in rows:
         week = by_week[monday(day)]
         week["shares"] += shares
         week["clicks"] += clicks
         week["conversions"] += conversions
-        if shares:
+        if shares and employee_id in registered_ids:
             week["sharers"].add(employee_id)
-    registered = people_counts(f)["registered"]
+    registered = len(registered_ids)
     result = []
     for week in by_week.values():
         week["sharers"] = len(week["sharers"])
@@ -389,14 +414,17 @@ def contributors(f: Filters, viewer: Employee, *, limit: int = 10, order: str = 
     taking_part = Employee.objects.filter(ranked(viewer), pk__in=list(totals_by))
     in_ranking = set(taking_part.values_list("pk", flat=True))
     allowed = set(taking_part.filter(nameable(viewer)).values_list("pk", flat=True))
-    # Ties: the same figure shares a place in the order of shares, then of joining.
+    # Ties: the same figure shares a place; listed by shares, then by who joined first.
     ranked_ids = sorted(
         in_ranking, key=lambda pk: (-totals_by[pk][order], -totals_by[pk]["shares"], pk)
     )
     steady = consistency(f, ranked_ids)
     names = dict(Employee.objects.filter(pk__in=allowed).values_list("pk", "name"))
-    rows, hidden = [], 0
-    for rank, pk in enumerate(ranked_ids, start=1):
+    rows, hidden, rank, last = [], 0, 0, None
+    for place, pk in enumerate(ranked_ids, start=1):
+        # Equal figures share a place ("1, 2, 2, 4"); the list shows them in order of shares.
+        if totals_by[pk][order] != last:
+            rank, last = place, totals_by[pk][order]
         if pk not in allowed:
             hidden += 1
             continue
@@ -411,13 +439,17 @@ def teams(f: Filters, *, by: str = "department") -> list[dict]:
     column = "department_id" if by == "department" else "team_id"
     model = Department if by == "department" else Team
     names = {pk: str(obj) for pk, obj in model.objects.in_bulk().items()}
-    people = in_programme().filter(f.people(), user__isnull=False).distinct()
+    people = registered_people(f)
     registered = dict(people.values_list(column).annotate(n=Count("pk", distinct=True)).order_by())
     rows = (
         f.rows()
         .values_list(column)
         .annotate(
-            sharers=Count("employee", distinct=True, filter=Q(shares__gt=0)),
+            sharers=Count(
+                "employee",
+                distinct=True,
+                filter=Q(shares__gt=0, employee_id__in=people.values("pk")),
+            ),
             **{name: Sum(name) for name in ("shares", "reach", "clicks", "conversions")},
         )
         .order_by()
@@ -451,7 +483,7 @@ def scorecard(employee: Employee, f: Filters) -> dict:
         "consistency": steady,
         "weeks": weeks,
         "voice": voice(mine),
-        "engagement_rate": ratio(now["engagement"], now["engaged_reach"]),
+        "engagement_rate": ratio(now["rated_engagement"], now["engaged_reach"]),
         "emv": emv(now["clicks"], now["reach"]),
     }
 
@@ -491,21 +523,21 @@ def breakdown(f: Filters, by: str) -> list[dict]:
         f.rows(posted=True)
         .values_list(column)
         .annotate(**{n: Sum(n) for n in ("shares", "reach", "clicks", "conversions",
-                                          "engagement", "engaged_reach")})
+                                          "rated_engagement", "engaged_reach")})
         .order_by()
     )  # fmt: skip
     labels: dict = {}
     if by == "topic":
         labels = dict(Topic.objects.values_list("pk", "name"))
     result = []
-    for key, shares, reach, clicks, conversions, engagement, engaged_reach in rows:
+    for key, shares, reach, clicks, conversions, rated, engaged_reach in rows:
         if not shares:
             continue
         result.append({
             "key": key, "label": labels.get(key, key) if by == "topic" else key,
             "shares": shares, "reach": reach, "clicks": clicks, "conversions": conversions,
             "ctr": ratio(clicks, reach), "clicks_per_share": ratio(clicks, shares),
-            "engagement_rate": ratio(engagement, engaged_reach),
+            "engagement_rate": ratio(rated, engaged_reach),
         })  # fmt: skip
     result.sort(key=lambda r: -r["clicks"])
     return [r for r in result if r["key"] is not None]
@@ -570,7 +602,10 @@ def voice(f: Filters) -> dict:
 def best_slot(network: str, *, days: int = 180, today: date | None = None) -> tuple[int, int]:
     """(weekday, hour) with the best click-through for a network over the last `days`, or
     Tuesday 08:00 (the field's usual advice: before the working day starts) without data."""
-    today = today or date.today()
+    if today is None:
+        from .forms import company_today
+
+        today = company_today()
     found = heatmap(Filters(start=today - timedelta(days=days), end=today), network)["best"]
     return (found[0], found[1]) if found else (1, 8)
 

@@ -44,8 +44,10 @@ class ShareDay(models.Model):
     shares = models.PositiveIntegerField(default=0)
     reach = models.PositiveIntegerField(default=0)  # potential reach: audience at share time
     engaged_shares = models.PositiveIntegerField(default=0)  # shares with engagement figures
-    engaged_reach = models.PositiveIntegerField(default=0)  # their reach (engagement rate base)
     engagement = models.PositiveIntegerField(default=0)  # reactions + comments + reshares
+    # The engagement rate's parts: shares with both engagement figures and a known audience.
+    rated_engagement = models.PositiveIntegerField(default=0)
+    engaged_reach = models.PositiveIntegerField(default=0)
     reactions = models.PositiveIntegerField(default=0)
     comments = models.PositiveIntegerField(default=0)
     reshares = models.PositiveIntegerField(default=0)

@@ -45,9 +45,9 @@ SHARE_MARGIN = timedelta(minutes=10)  # shares changed this long before the last
 CHUNK = 2000  # ids per IN (...) list
 
 COUNTERS = [
-    "shares", "reach", "engaged_shares", "engaged_reach", "engagement", "reactions", "comments",
-    "reshares", "impressions", "clicks", "unique_clicks", "referrals", "previews", "bots",
-    "self_clicks", "conversions",
+    "shares", "reach", "engaged_shares", "engagement", "rated_engagement", "engaged_reach",
+    "reactions", "comments", "reshares", "impressions", "clicks", "unique_clicks", "referrals",
+    "previews", "bots", "self_clicks", "conversions",
 ]  # fmt: skip
 CLICK_COUNTER = {
     Click.Kind.HUMAN: "clicks",
@@ -72,7 +72,8 @@ def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 class LocalClock:
-    """Local day of many moments, fast: the offset is worked out once per UTC hour."""
+    """Local day of many moments, fast: the offset is worked out once per UTC quarter of an
+    hour (every time zone's offset is a whole number of quarter hours: +05:30, +05:45)."""
 
     def __init__(self, tz: ZoneInfo):
         self.tz = tz
@@ -80,11 +81,11 @@ class LocalClock:
 
     def at(self, moment: datetime) -> tuple[date, int, int]:
         """(local date, weekday, hour)."""
-        hour = int(moment.timestamp()) // 3600
-        found = self._hours.get(hour)
+        quarter = int(moment.timestamp()) // 900
+        found = self._hours.get(quarter)
         if found is None:
             local = moment.astimezone(self.tz)
-            found = self._hours[hour] = (local.date(), local.weekday(), local.hour)
+            found = self._hours[quarter] = (local.date(), local.weekday(), local.hour)
         return found
 
     def day(self, moment: datetime) -> date:
@@ -125,8 +126,8 @@ def fill(*, batch: int = 50_000, now: float | None = None, progress=None) -> Fil
     """Bring the rollups up to date with every event written so far."""
     result = FillResult()
     tz = company_tz()
-    state = _state("clicks")
-    if state.time_zone and state.time_zone != str(tz):
+    state = FillState.objects.filter(source="clicks").first()
+    if state and state.time_zone and state.time_zone != str(tz):
         # Days are the company's days: a new time zone moves every boundary.
         reset()
     while True:
@@ -326,8 +327,10 @@ def _share_counters(share, row: dict) -> None:
     engagement = share.engagement
     if engagement is not None:
         row["engaged_shares"] = 1
-        row["engaged_reach"] = share.audience or 0
         row["engagement"] = engagement
+        if share.audience is not None:
+            row["rated_engagement"] = engagement
+            row["engaged_reach"] = share.audience
         row["reactions"] = share.reactions or 0
         row["comments"] = share.comments or 0
         row["reshares"] = share.reshares or 0

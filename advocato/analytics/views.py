@@ -46,8 +46,8 @@ def dashboard(request):
         {"label": _("Activated (shared at least once)"), "count": people["activated"],
          "rate": kpis.ratio(people["activated"], people["registered"]),
          "rate_label": _("of registered")},
-        {"label": _("Shared in the period"), "count": data["totals"]["sharers"],
-         "rate": kpis.ratio(data["totals"]["sharers"], people["registered"]),
+        {"label": _("Shared in the period"), "count": people["sharing"],
+         "rate": kpis.ratio(people["sharing"], people["registered"]),
          "rate_label": _("of registered")},
     ]  # fmt: skip
     steady = kpis.steadiness(weeks)

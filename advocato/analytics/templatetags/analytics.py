@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import date_format, number_format
 
+from advocato.analytics.charts import format_percent
+
 register = template.Library()
 
 
@@ -15,9 +17,9 @@ def figure(value, kind: str = "int"):
     if value is None or value == "":
         return "–"
     if kind == "percent":
-        return f"{number_format(float(value) * 100, 0)} %"
+        return format_percent(float(value), 0)
     if kind == "percent1":
-        return f"{number_format(float(value) * 100, 1)} %"
+        return format_percent(float(value), 1)
     if kind == "money":
         return number_format(Decimal(value), 0, force_grouping=True)
     if kind == "number":
@@ -45,4 +47,4 @@ def change(fig):
     if value is None:
         return ""
     sign = "+" if value >= 0 else "−"
-    return f"{sign}{number_format(abs(value) * 100, 0)} %"
+    return f"{sign}{format_percent(abs(value), 0)}"

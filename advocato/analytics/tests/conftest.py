@@ -4,10 +4,13 @@ conversions placed at exact moments, and local times in the company's time zone.
 from __future__ import annotations
 
 import itertools
+import tempfile
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import configuration
 
 from advocato.content.models import ContentItem, Status, Topic
 from advocato.core.models import Organisation
@@ -18,6 +21,9 @@ CPH = ZoneInfo("Europe/Copenhagen")
 UTC = ZoneInfo("UTC")
 
 _serial = itertools.count(1)
+
+# Hypothesis keeps caches in .hypothesis/ of the working directory: keep the shared tree clean.
+configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "advocato-hypothesis")
 
 
 def local(year, month, day, hour=12, minute=0, *, fold=0, tz=CPH) -> datetime:

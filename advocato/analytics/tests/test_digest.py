@@ -10,7 +10,7 @@ from django.utils import translation
 
 from advocato.analytics import charts, digest, kpis, rollups
 from advocato.analytics.models import Subscription
-from advocato.analytics.tests.conftest import CPH, click, local, make_item, make_share
+from advocato.analytics.tests.conftest import CPH, click, convert, local, make_item, make_share
 from advocato.conftest import make_employee
 from advocato.people.models import Employee, User
 
@@ -19,13 +19,15 @@ JOINED = local(2026, 10, 1)
 
 
 def subscribe(employee, frequency=Subscription.Frequency.WEEKLY, created_at=JOINED):
-    return Subscription.objects.create(employee=employee, frequency=frequency, created_at=created_at)
+    return Subscription.objects.create(
+        employee=employee, frequency=frequency, created_at=created_at
+    )
 
 
 @pytest.fixture
 def weeks(org, advocate, advocate_engineering):
-    """Last week (9–15 Nov): three shares, 100,000 reached, five clicks, one by a returning
-    visitor. The week before: one share, one click."""
+    """Last week (9–15 Nov): three shares, 100,000 reached, five clicks (one by a returning
+    visitor), one lead. The week before: one share, one click."""
     org.name = "Nordlys"
     org.save()
     for person in (advocate, advocate_engineering):
@@ -40,7 +42,8 @@ def weeks(org, advocate, advocate_engineering):
         make_share(advocate, item, local(2026, 11, 12, 9), network="x"),
     ]
     for n, visitor in enumerate(["a", "b", "c", "d", "a"]):
-        click(shares[n % 2], local(2026, 11, 13, 8 + n), visitor=visitor)
+        last = click(shares[n % 2], local(2026, 11, 13, 8 + n), visitor=visitor)
+    convert(last, "lead", local(2026, 11, 14, 9))
     return shares
 
 
@@ -93,6 +96,8 @@ def test_figures_in_the_mail_are_the_dashboards_figures(weeks, analyst, smtp_set
         assert f"Active participation: {participation}" in text
     assert "Earned media value: 6,040 DKK" in text  # 5 × 8.00 + 100,000 ÷ 1000 × 60.00
     assert "+200%" in text  # shares: 3 against 1
+    assert "Conversions: 1 (before: 0, –)" in text
+    assert "– lead: 1 (before: 0, –)" in text
     assert "/analytics/?period=custom&amp;start=2026-11-09&amp;end=2026-11-15" in html
     assert "<svg" not in html
 
@@ -105,6 +110,8 @@ def test_each_person_gets_it_in_their_language(weeks, analyst, smtp_settings, mo
     by_person = {m["To"]: m for m in smtp_settings.messages}
     danish = by_person["dorte@example.com"]
     assert danish["Content-Language"] == "da"
+    assert "09.11.2026" in danish["Subject"]  # Danish dates, whatever the catalogue has
+    assert "11/09/2026" in by_person[analyst.email]["Subject"]
     assert "6.040 DKK" in body(danish)  # Danish thousands separator
     assert "6,040 DKK" in body(by_person[analyst.email])
 
@@ -185,7 +192,9 @@ def test_only_active_registered_people_can_be_chosen(login, analyst, advocate, a
     page = client.get(url()).content.decode()
     assert "new@example.com" not in page and "anna@example.com" not in page
     for person in (invited, advocate):
-        response = client.post(url(), {"action": "add", "employee": person.pk, "frequency": "weekly"})
+        response = client.post(
+            url(), {"action": "add", "employee": person.pk, "frequency": "weekly"}
+        )
         assert response.status_code == 400
     assert not Subscription.objects.exists()
 

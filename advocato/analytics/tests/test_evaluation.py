@@ -88,8 +88,8 @@ def test_page_shows_figures_and_targets(quarter, login, analyst):
     assert "Q3 2026" in html
     assert 'data-kpi="shares"' in html
     shares_row = html.split('data-kpi="shares"')[1].split("</tr>")[0]
-    assert "<td class=\"num\" data-value>4</td>" in shares_row
-    assert "<td class=\"num\" data-target>10</td>" in shares_row
+    assert '<td class="num" data-value>4</td>' in shares_row
+    assert '<td class="num" data-target>10</td>' in shares_row
     assert "Vindmøllepark åbner" in html
     assert html.count('role="img"') >= 6  # gauges, weekly charts, networks, teams, best time
     assert pdf_url() in html
@@ -143,7 +143,7 @@ def test_pdf_without_a_truetype_font_falls_back_to_latin1(quarter, analyst):
     content = evaluation.pdf(evaluation.report(2026, 3), embed_font=False)
     text = pdf_text(content)
     assert ORG in text
-    assert "Det gik godt - \"rigtig\" godt -> mere..." in text
+    assert 'Det gik godt - "rigtig" godt -> mere...' in text
 
 
 def test_control_characters_are_refused_and_nothing_is_saved(quarter, login, analyst):
