@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from advocato.core.models import Organisation
@@ -90,6 +90,14 @@ class LocalClock:
 
     def day(self, moment: datetime) -> date:
         return self.at(moment)[0]
+
+    def quarter_day(self, quarter: int) -> date:
+        """The local day of a UTC quarter-hour number (epoch seconds // 900)."""
+        found = self._hours.get(quarter)
+        if found is None:
+            local = datetime.fromtimestamp(quarter * 900, self.tz)
+            found = self._hours[quarter] = (local.date(), local.weekday(), local.hour)
+        return found[0]
 
 
 def posted_at(share: Share) -> datetime:
@@ -152,8 +160,50 @@ def reset() -> None:
 
 
 def rebuild(*, progress=None) -> FillResult:
+    """Forget the rollups and count every day again from the raw events, one day at a time
+    (each day's events are read once), then carry on filling from where the raw events end."""
+    from django.db.models import Max, Min
+
     reset()
-    return fill(progress=progress)
+    tz = company_tz()
+    result = FillResult()
+    marks = {}
+    for source, model in (("clicks", Click), ("conversions", Conversion)):
+        marks[source] = model.objects.aggregate(last=Max("pk"), first=Min("at"), end=Max("at"))
+    shares = Share.objects.aggregate(first=Min("created_at"), end=Max("created_at"),
+                                     api=Max("confirmed_at"))  # fmt: skip
+    started = timezone.now()
+    moments = [m for m in (*(v[k] for v in marks.values() for k in ("first", "end")),
+                           *shares.values()) if m is not None]  # fmt: skip
+    if moments:
+        clock = LocalClock(tz)
+        day, last_day = clock.day(min(moments)), clock.day(max(moments))
+        counter = DayCounter(tz)
+        per_day = Click.objects.count() / max(1, (last_day - day).days + 1)
+        while day <= last_day:
+            with transaction.atomic():
+                result.rows += counter.count(day, None)
+            if progress is not None:
+                progress(round(per_day))
+            day += timedelta(days=1)
+    for source in ("clicks", "conversions"):
+        FillState.objects.update_or_create(
+            source=source,
+            defaults={"last_id": marks[source]["last"] or 0, "gaps": {}, "time_zone": str(tz),
+                      "filled_at": started},
+        )  # fmt: skip
+    FillState.objects.update_or_create(
+        source="shares",
+        defaults={"last_changed_at": started, "time_zone": str(tz), "filled_at": started},
+    )
+    result.clicks = Click.objects.filter(pk__lte=marks["clicks"]["last"] or 0).count()
+    result.conversions = Conversion.objects.filter(
+        pk__lte=marks["conversions"]["last"] or 0
+    ).count()
+    # Whatever arrived while counting is counted now, the usual way.
+    later = fill()
+    result.rows += later.rows
+    return result
 
 
 def _state(source: str) -> FillState:
@@ -164,43 +214,74 @@ def _state(source: str) -> FillState:
 
 
 def _fill_events(source, model, batch, tz, now, result) -> int:
-    """Count the next batch of clicks or conversions (and any gaps that turned up)."""
+    """Count the next batch of clicks or conversions (and any gaps that turned up).
+
+    The batch is read as (link, quarter hour) pairs counted in SQL, not row by row: which
+    rows to recount needs only the link and the local day, and a quarter hour is never split
+    by a local midnight (time zones are whole quarter hours off UTC)."""
     state = _state(source)
+    first = state.last_id
     now = time.time() if now is None else now
-    rows = list(
-        model.objects.filter(pk__gt=state.last_id)
-        .order_by("pk")
-        .values_list("pk", "link_id", "at")[:batch]
-    )
+    newer = model.objects.filter(pk__gt=first)
+    upper = next(iter(newer.order_by("pk").values_list("pk", flat=True)[batch - 1 : batch]), None)
+    if upper is None:
+        upper = newer.aggregate(last=Max("pk"))["last"]
     gaps = {int(k): v for k, v in state.gaps.items()}
-    found = []
-    if gaps:
-        for chunk in _chunks(sorted(gaps)):
-            found += model.objects.filter(pk__in=chunk).values_list("pk", "link_id", "at")
-    for pk, _link, _at in found:
-        gaps.pop(pk, None)
-    expected = state.last_id + 1
-    for pk, _link, _at in rows:
-        for missing in range(expected, pk):
-            gaps[missing] = now
-        expected = pk + 1
+    pairs: set[tuple[int, int]] = set()
+    counted = 0
+    if upper is not None:
+        found, counted = _quarters(model, "id > %s AND id <= %s", [state.last_id, upper])
+        pairs |= found
+        if counted < upper - state.last_id:
+            present = set(
+                model.objects.filter(pk__gt=state.last_id, pk__lte=upper).values_list(
+                    "pk", flat=True
+                )
+            )
+            for missing in range(state.last_id + 1, upper + 1):
+                if missing not in present:
+                    gaps[missing] = now
+    for chunk in _chunks(sorted(gaps)):
+        arrived = list(model.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        if arrived:
+            marks = ", ".join(["%s"] * len(arrived))
+            found, n = _quarters(model, f"id IN ({marks})", arrived)
+            pairs |= found
+            counted += n
+            for pk in arrived:
+                gaps.pop(pk, None)
     gaps = {k: v for k, v in gaps.items() if now - v < GAP_SECONDS}
     if len(gaps) > MAX_GAPS:
         gaps = dict(sorted(gaps.items())[-MAX_GAPS:])
-    events = rows + found
-    if events:
+    if pairs:
         clock = LocalClock(tz)
-        share_of = _share_of_links({link for _pk, link, _at in events})
-        keys = {(share_of[link], clock.day(at)) for _pk, link, at in events if link in share_of}
+        share_of = _share_of_links({link for link, _q in pairs})
+        keys = {(share_of[link], clock.quarter_day(q)) for link, q in pairs if link in share_of}
         result.rows += recount(keys, tz)
-    if rows:
-        state.last_id = rows[-1][0]
-    setattr(result, source, getattr(result, source) + len(events))
+    if upper is not None:
+        state.last_id = upper
+    setattr(result, source, getattr(result, source) + counted)
     state.gaps = {str(k): v for k, v in gaps.items()}
     state.time_zone = str(tz)
     state.filled_at = timezone.now()
     state.save()
-    return len(rows)
+    return 0 if upper is None else upper - first
+
+
+def _quarters(model, where: str, params: list) -> tuple[set[tuple[int, int]], int]:
+    """(link, UTC quarter-hour number) pairs of the matching events, and how many events."""
+    if connection.vendor == "postgresql":
+        epoch = "CAST(FLOOR(EXTRACT(EPOCH FROM at)) AS BIGINT)"
+    else:
+        epoch = "CAST(strftime('%%s', at) AS INTEGER)"
+    sql = (
+        f"SELECT link_id, {epoch} / 900, COUNT(*) FROM {model._meta.db_table} "  # noqa: S608
+        f"WHERE {where} GROUP BY 1, 2"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {(link, int(q)) for link, q, _n in rows}, sum(n for _l, _q, n in rows)
 
 
 def _fill_shares(tz, result) -> None:
@@ -253,49 +334,70 @@ def recount(keys: set[Key], tz: ZoneInfo | None = None) -> int:
     if not keys:
         return 0
     tz = tz or company_tz()
-    clock = LocalClock(tz)
     shares = _shares({share_id for share_id, _day in keys})
-    domains = Settings.get().domains
     by_day: dict[date, set[int]] = defaultdict(set)
     for share_id, day in keys:
         if share_id in shares:
             by_day[day].add(share_id)
-    written = 0
-    for day, share_ids in sorted(by_day.items()):
-        start, end = day_bounds(day, tz)
-        ids = sorted(share_ids)
-        counts: dict[int, dict] = {pk: dict.fromkeys(COUNTERS, 0) for pk in ids}
+    counter = DayCounter(tz, shares)
+    return sum(counter.count(day, share_ids) for day, share_ids in sorted(by_day.items()))
+
+
+class DayCounter:
+    """Counts the rows of one local day from the raw events: for some shares, or (`None`)
+    for every share with something on that day — the rebuild's way, one pass per day."""
+
+    def __init__(self, tz: ZoneInfo, shares: dict[int, Share] | None = None):
+        self.tz = tz
+        self.clock = LocalClock(tz)
+        self.shares = shares if shares is not None else {}
+        self.domains = Settings.get().domains
+        self.link_to_share: dict[int, int] = {
+            s.link_id: pk for pk, s in self.shares.items() if s.link_id
+        }
+
+    def count(self, day: date, share_ids: set[int] | None) -> int:
+        start, end = day_bounds(day, self.tz)
+        counts: dict[int, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
         kinds: dict[int, dict[str, int]] = defaultdict(dict)
-        link_to_share = {shares[pk].link_id: pk for pk in ids if shares[pk].link_id}
-        for chunk in _chunks(sorted(link_to_share)):
-            clicks = (
-                Click.objects.filter(link_id__in=chunk, at__gte=start, at__lt=end)
-                .values_list("link_id", "kind")
+        if share_ids is None:
+            link_chunks: list[list | None] = [None]
+        else:
+            links = sorted(self.shares[pk].link_id for pk in share_ids if self.shares[pk].link_id)
+            link_chunks = list(_chunks(links))
+        for chunk in link_chunks:
+            clicks = Click.objects.filter(at__gte=start, at__lt=end)
+            conversions = Conversion.objects.filter(at__gte=start, at__lt=end)
+            if chunk is not None:
+                clicks = clicks.filter(link_id__in=chunk)
+                conversions = conversions.filter(link_id__in=chunk)
+            found_clicks = list(
+                clicks.values_list("link_id", "kind")
                 .annotate(n=Count("pk"), visitors=Count("visitor", distinct=True))
                 .order_by()
             )
-            for link_id, kind, n, visitors in clicks:
-                row = counts[link_to_share[link_id]]
+            found_conversions = list(
+                conversions.values_list("link_id", "kind").annotate(n=Count("pk")).order_by()
+            )
+            self._learn({link for link, *_rest in found_clicks + found_conversions})
+            for link_id, kind, n, visitors in found_clicks:
+                row = counts[self.link_to_share[link_id]]
                 row[CLICK_COUNTER[kind]] += n
                 if kind == Click.Kind.HUMAN:
                     row["unique_clicks"] += visitors
-            conversions = (
-                Conversion.objects.filter(link_id__in=chunk, at__gte=start, at__lt=end)
-                .values_list("link_id", "kind")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-            for link_id, kind, n in conversions:
-                share_id = link_to_share[link_id]
+            for link_id, kind, n in found_conversions:
+                share_id = self.link_to_share[link_id]
                 counts[share_id]["conversions"] += n
                 kinds[share_id][kind] = kinds[share_id].get(kind, 0) + n
+        if share_ids is None:
+            share_ids = set(counts) | self._posted_on(start, end)
         rows = []
-        for pk in ids:
-            share, row = shares[pk], counts[pk]
-            when = clock.at(posted_at(share))
+        for pk in sorted(share_ids):
+            share, row = self.shares[pk], counts[pk]
+            when = self.clock.at(posted_at(share))
             if share.status == Share.Status.CONFIRMED and when[0] == day:
                 _share_counters(share, row)
-            if share.item_url and is_own(share.item_url, domains):
+            if share.item_url and is_own(share.item_url, self.domains):
                 row["referrals"] = row["clicks"]
             if not any(row.values()):
                 continue
@@ -308,7 +410,7 @@ def recount(keys: set[Key], tz: ZoneInfo | None = None) -> int:
                     posted_weekday=when[1], posted_hour=when[2], **row,
                 )
             )  # fmt: skip
-        for chunk in _chunks(ids):
+        for chunk in _chunks(sorted(share_ids)):
             ShareDay.objects.filter(share_id__in=chunk, day=day).delete()
         ShareDay.objects.bulk_create(rows, batch_size=1000)
         by_kind = [
@@ -317,8 +419,29 @@ def recount(keys: set[Key], tz: ZoneInfo | None = None) -> int:
             for kind, n in sorted(kinds.get(row.share_id, {}).items())
         ]
         ConversionDay.objects.bulk_create(by_kind, batch_size=1000)
-        written += len(rows)
-    return written
+        return len(rows)
+
+    def _learn(self, link_ids: set[int]) -> None:
+        """Load the shares behind links not seen yet."""
+        missing = link_ids - set(self.link_to_share)
+        if missing:
+            share_ids = set(_share_of_links(missing).values())
+            self._add(share_ids)
+
+    def _add(self, share_ids: set[int]) -> None:
+        found = _shares(share_ids - set(self.shares))
+        self.shares.update(found)
+        self.link_to_share.update({s.link_id: pk for pk, s in found.items() if s.link_id})
+
+    def _posted_on(self, start: datetime, end: datetime) -> set[int]:
+        """Shares that went out in [start, end) — their reach and engagement count that day."""
+        posted = Share.objects.filter(status=Share.Status.CONFIRMED).filter(
+            Q(created_at__gte=start, created_at__lt=end) & ~Q(method=Share.Method.API)
+            | Q(method=Share.Method.API, confirmed_at__gte=start, confirmed_at__lt=end)
+        )
+        ids = set(posted.values_list("pk", flat=True))
+        self._add(ids)
+        return ids
 
 
 def _share_counters(share, row: dict) -> None:
