@@ -6,3 +6,16 @@ class RewardsConfig(AppConfig):
     name = "advocato.rewards"
     label = "rewards"
     verbose_name = _("Rewards")
+
+    def ready(self) -> None:
+        from advocato.core import audit
+
+        from . import models
+
+        for model in (
+            models.RuleVersion,
+            models.Reward,
+            models.Challenge,
+            models.EmployeeOfMonth,
+        ):
+            audit.register(model)
