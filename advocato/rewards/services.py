@@ -402,3 +402,22 @@ def confirm_employee_of_month(month: date, employee, by, citation: str = "") -> 
         )
         badges.give(employee.pk, "employee_of_month", timezone.now(), f"{first:%Y-%m}")
     return chosen
+
+
+# --- News and profile ------------------------------------------------------------------------
+
+
+def recent_badges(viewer, days: int = 14, limit: int = 5):
+    """Badges lately earned by people the viewer may name: the feed's news."""
+    from .models import BadgeAward
+
+    tz = company_tz()
+    since = day_start(local_day(timezone.now(), tz) - timedelta(days=days), tz)
+    return (
+        BadgeAward.objects.filter(
+            employee__in=Employee.objects.filter(privacy.nameable(viewer)).values("pk"),
+            awarded_at__gte=since,
+        )
+        .select_related("employee")
+        .order_by("-awarded_at", "-id")[:limit]
+    )
