@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
+import random
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -62,44 +64,53 @@ def wallet_balance(employee) -> int:
 # --- Redemptions -----------------------------------------------------------------------------
 
 
+def _retrying(write):
+    """Run a short write transaction, again if the database was busy (SQLite reports a lock
+    instead of waiting in some modes; PostgreSQL may pick it as a deadlock victim)."""
+    for attempt in range(6):
+        try:
+            return write()
+        except OperationalError as error:
+            if attempt == 5:
+                raise RewardsError(_("Many requests at once — please try again.")) from error
+            time.sleep(0.02 * (attempt + 1) + random.random() * 0.02)
+
+
 def redeem(employee, reward: Reward) -> Redemption:
     """Request a reward: the points are taken at once and given back if it is declined."""
+    return _retrying(lambda: _redeem(employee, reward))
+
+
+def _redeem(employee, reward: Reward) -> Redemption:
     Wallet.objects.get_or_create(employee=employee)  # (copes with a simultaneous create)
-    try:
-        with transaction.atomic():
-            Wallet.objects.select_for_update().get(employee=employee)
-            reward = Reward.objects.get(pk=reward.pk)
-            if not reward.is_active:
-                raise RewardsError(_("This reward is no longer offered."))
-            taken = Wallet.objects.filter(employee=employee, balance__gte=reward.price).update(
-                balance=F("balance") - reward.price
+    with transaction.atomic():
+        Wallet.objects.select_for_update().get(employee=employee)
+        reward = Reward.objects.get(pk=reward.pk)
+        if not reward.is_active:
+            raise RewardsError(_("This reward is no longer offered."))
+        taken = Wallet.objects.filter(employee=employee, balance__gte=reward.price).update(
+            balance=F("balance") - reward.price
+        )
+        if not taken:
+            raise RewardsError(
+                _("You need %(price)d points for this; you have %(balance)d.")
+                % {"price": reward.price, "balance": wallet_balance(employee)}
             )
-            if not taken:
-                raise RewardsError(
-                    _("You need %(price)d points for this; you have %(balance)d.")
-                    % {"price": reward.price, "balance": wallet_balance(employee)}
-                )
-            if reward.stock is not None:
-                left = Reward.objects.filter(pk=reward.pk, stock__gte=1).update(
-                    stock=F("stock") - 1
-                )
-                if not left:
-                    raise RewardsError(_("Sorry, this reward is out of stock."))
-            redemption = Redemption.objects.create(
-                employee=employee, reward=reward, price=reward.price
-            )
-            # The wallet is already debited above (that was the check); the entry records why.
-            PointEntry.objects.create(
-                employee=employee,
-                kind=PointEntry.Kind.REDEMPTION,
-                points=-reward.price,
-                at=redemption.requested_at,
-                source=f"redeem:{redemption.pk}",
-                redemption=redemption,
-                note=reward.name[:300],
-            )
-    except OperationalError as error:  # SQLite under a burst of writers
-        raise RewardsError(_("Many requests at once — please try again.")) from error
+        if reward.stock is not None:
+            left = Reward.objects.filter(pk=reward.pk, stock__gte=1).update(stock=F("stock") - 1)
+            if not left:
+                raise RewardsError(_("Sorry, this reward is out of stock."))
+        redemption = Redemption.objects.create(employee=employee, reward=reward, price=reward.price)
+        # The wallet is already debited above (that was the check); the entry records why.
+        PointEntry.objects.create(
+            employee=employee,
+            kind=PointEntry.Kind.REDEMPTION,
+            points=-reward.price,
+            at=redemption.requested_at,
+            source=f"redeem:{redemption.pk}",
+            redemption=redemption,
+            note=reward.name[:300],
+        )
     return redemption
 
 
@@ -108,6 +119,10 @@ def decide(redemption: Redemption, by, approve: bool, comment: str = "") -> Rede
     comment = comment.strip()[:300]
     if not approve and not comment:
         raise RewardsError(_("Say why it is declined; the employee sees it."))
+    return _retrying(lambda: _decide(redemption, by, approve, comment))
+
+
+def _decide(redemption: Redemption, by, approve: bool, comment: str) -> Redemption:
     status = Redemption.Status.APPROVED if approve else Redemption.Status.DECLINED
     now = timezone.now()
     with transaction.atomic():
