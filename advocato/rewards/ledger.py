@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models import Case, Exists, F, OuterRef, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +53,7 @@ from .periods import company_tz, day_start, local_day, week_start
 
 logger = logging.getLogger(__name__)
 SETTLE = timedelta(minutes=10)
-BATCH = 2000
+BATCH = 5000
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 Kind = PointEntry.Kind
 Reason = PointEntry.Reason
@@ -166,9 +166,14 @@ def _add_to_wallets(wallets: dict[int, int]) -> None:
         [Wallet(employee_id=e, balance=0) for e in wallets if e not in existing],
         ignore_conflicts=True,
     )
-    for employee_id, points in wallets.items():
-        if points:
-            Wallet.objects.filter(employee_id=employee_id).update(balance=F("balance") + points)
+    # One relative UPDATE per 200 wallets: redemptions change balances at the same time.
+    changes = [(e, p) for e, p in wallets.items() if p]
+    for start in range(0, len(changes), 200):
+        chunk = changes[start : start + 200]
+        Wallet.objects.filter(employee_id__in=[e for e, _p in chunk]).update(
+            balance=F("balance")
+            + Case(*[When(employee_id=e, then=Value(p)) for e, p in chunk], default=Value(0))
+        )
 
 
 def _add_to_scores(scores: dict[tuple, dict[str, int]]) -> None:
@@ -191,10 +196,14 @@ def _add_to_scores(scores: dict[tuple, dict[str, int]]) -> None:
             changed.append(row)
         for name, value in delta.items():
             setattr(row, name, getattr(row, name) + value)
-    DailyScore.objects.bulk_create(new, batch_size=500)
-    DailyScore.objects.bulk_update(
-        changed, ["points", "shares", "clicks", "conversions"], batch_size=500
-    )
+    # Only writers holding the ledger lock touch scores: rewriting changed rows is safe, and
+    # much quicker than a bulk UPDATE.
+    stale = [r.pk for r in changed]
+    for start in range(0, len(stale), 500):
+        DailyScore.objects.filter(pk__in=stale[start : start + 500]).delete()
+    for row in changed:
+        row.pk = None
+    DailyScore.objects.bulk_create(new + changed, batch_size=500)
 
 
 def lock_ledger() -> FoldState:
@@ -230,6 +239,29 @@ class Run:
                 .count()
             )
         return self.counted[key]
+
+    def preload(self, kind: str, events: list[tuple[int, datetime]]) -> None:
+        """Fill `counted` for the (employee, day)s of a batch with one query."""
+        keys = {(e, kind, self.day(at)) for e, at in events} - set(self.counted)
+        if not keys:
+            return
+        days = [k[2] for k in keys]
+        for key in keys:
+            self.counted[key] = 0
+        rows = (
+            PointEntry.objects.filter(
+                employee_id__in={k[0] for k in keys},
+                kind=kind,
+                at__gte=day_start(min(days), self.tz),
+                at__lt=day_start(max(days) + timedelta(days=1), self.tz),
+            )
+            .exclude(reason__in=NOT_COUNTED)
+            .values_list("employee_id", "at")
+        )
+        for employee_id, at in rows:
+            key = (employee_id, kind, self.day(at))
+            if key in keys:
+                self.counted[key] += 1
 
     def over_cap(self, employee_id: int, kind: str, moment: datetime, cap: int) -> bool:
         return bool(cap) and self.used(employee_id, kind, self.day(moment)) >= cap
@@ -322,26 +354,22 @@ def _fold_shares(run: Run, cursor=None) -> tuple[list[PointEntry], None]:
     state.scanned_until = run.now
     state.save(update_fields=["scanned_until"])
     shares = sorted(_new(shares, "share"), key=lambda s: (s.confirmed_at, s.pk))
+    run.preload(Kind.SHARE, [(s.employee_id, s.confirmed_at) for s in shares])
+    earlier = (
+        PointEntry.objects.filter(
+            kind=Kind.SHARE,
+            employee_id__in={s.employee_id for s in shares},
+            share__item_id__in={s.item_id for s in shares},
+        )
+        .exclude(reason__in=NOT_COUNTED)
+        .values_list("employee_id", "share__item_id", "network")
+    )
+    run.shared |= set(earlier)
     return [_price_share(run, s) for s in shares], None
 
 
 def _already_shared(run: Run, share: Share) -> bool:
-    key = (share.employee_id, share.item_id, share.network)
-    if key not in run.shared:
-        earlier = (
-            PointEntry.objects.filter(
-                employee_id=share.employee_id,
-                kind=Kind.SHARE,
-                share__item_id=share.item_id,
-                network=share.network,
-            )
-            .exclude(reason__in=NOT_COUNTED)
-            .exists()
-        )
-        if not earlier:
-            return False
-        run.shared.add(key)
-    return True
+    return (share.employee_id, share.item_id, share.network) in run.shared
 
 
 def _price_share(run: Run, share: Share) -> PointEntry:
@@ -400,6 +428,10 @@ def _fold_clicks(run: Run, cursor: int | None) -> tuple[list[PointEntry], int | 
         key = (link_id, visitor)
         if key not in first or (at, pk) < first[key]:
             first[key] = (at, pk)
+    run.preload(
+        Kind.CLICK,
+        [(shares[c.link_id].employee_id, c.at) for c in clicks if c.link_id in shares],
+    )
     entries = []
     for click in sorted(clicks, key=lambda c: (c.at, c.pk)):
         share = shares.get(click.link_id)
@@ -446,6 +478,10 @@ def _fold_conversions(run: Run, cursor: int | None) -> tuple[list[PointEntry], i
             "item", "link"
         )
     }
+    run.preload(
+        Kind.CONVERSION,
+        [(shares[c.link_id].employee_id, c.at) for c in conversions if c.link_id in shares],
+    )
     entries = []
     for conversion in sorted(conversions, key=lambda c: (c.at, c.pk)):
         share = shares.get(conversion.link_id)

@@ -137,7 +137,7 @@ class PointEntry(models.Model):
         "Redemption", on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
     )
     reverses = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reversed_by"
     )
     by = models.ForeignKey(
         Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
