@@ -85,7 +85,7 @@ def default_rules() -> RuleVersion:
     return RuleVersion.objects.create(
         effective_from=EPOCH,
         conversion_by_kind=dict(DEFAULT_CONVERSION_POINTS),
-        note=_("Default rules"),
+        note="",
     )
 
 
@@ -314,7 +314,9 @@ def _start_id(state: FoldState, now: datetime) -> int:
 
 def _mark(state: FoldState, now: datetime, highest: int) -> None:
     """Remember (now, highest id seen); keep only the newest settled mark and newer ones."""
-    marks = sorted([*state.marks, [now.isoformat(), highest]], key=lambda m: m[0])
+    marks = sorted(
+        [*state.marks, [now.isoformat(), highest]], key=lambda m: datetime.fromisoformat(m[0])
+    )
     settled = [m for m in marks if datetime.fromisoformat(m[0]) <= now - SETTLE]
     fresh = [m for m in marks if datetime.fromisoformat(m[0]) > now - SETTLE]
     state.marks = settled[-1:] + fresh[-30:]
@@ -604,7 +606,7 @@ def _fold_streaks(run: Run) -> list[PointEntry]:
                         source=f"streak:{employee_id}:{week.isoformat()}",
                         rules=rules,
                         points=rules.streak_points,
-                        note=_("%(n)d weeks in a row") % {"n": length},
+                        note=str(length),  # weeks in a row; worded when shown
                     )
                 )
         week += timedelta(days=7)

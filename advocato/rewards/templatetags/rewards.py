@@ -60,7 +60,7 @@ def why(entry):
     elif entry.kind == kind.SUGGESTION:
         text = _("Your suggestion “%(title)s” was published") % {"title": title}
     elif entry.kind == kind.STREAK:
-        text = _("Weekly streak: %(note)s") % {"note": entry.note}
+        text = _("Weekly streak: %(n)s weeks in a row") % {"n": entry.note}
     elif entry.kind == kind.REVERSAL:
         text = _("Correction: %(note)s") % {"note": entry.note}
     elif entry.kind == kind.REDEMPTION:
