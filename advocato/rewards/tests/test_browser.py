@@ -113,3 +113,48 @@ def test_share_click_points_rank_redeem_approve(
     assert reward.stock == 0
     assert services.verify() == []
     context.close()
+
+
+def serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_rewards_pages_are_accessible_on_a_phone(browser, live_server, advocate, admin, curator):
+    from advocato.rewards import services
+    from advocato.rewards.conftest import grant, make_item, make_share
+    from advocato.rewards.models import Challenge, Reward
+
+    make_share(advocate, make_item())
+    services.fold()
+    grant(advocate, 100)
+    services.give_kudos(admin, advocate, "Great sharing this week!")
+    services.redeem(advocate, Reward.objects.create(name="Mug", price=20, stock=3))
+    today = timezone.localdate()
+    challenge = Challenge.objects.create(
+        title="Clicks", starts_on=today, ends_on=today, prize="Cake", created_by=curator
+    )
+    base = live_server.url
+    for who, paths in [
+        (advocate, ["/points/", "/leaderboards/", "/rewards/", "/kudos/", "/challenges/",
+                    f"/challenges/{challenge.pk}/", "/profile/", "/feed/"]),
+        (admin, ["/points/rules/", "/rewards/manage/", "/rewards/redemptions/",
+                 "/rewards/manage/new/", "/kudos/employee-of-the-month/", "/challenges/new/",
+                 f"/points/people/{advocate.pk}/"]),
+    ]:  # fmt: skip
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+        page = context.new_page()
+        sign_in(page, base, who)
+        for path in paths:
+            page.goto(base + path)
+            assert serious_violations(page) == [], path
+            # Nothing wider than the phone's screen, except tables that scroll in their box.
+            overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+            assert not overflow, path
+        context.close()
