@@ -166,6 +166,8 @@ class RewardForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("value") is not None and data["value"] < 0:
+            self.add_error("value", _("A value cannot be negative."))
         if data.get("value") is not None and not data.get("currency"):
             self.add_error("currency", _("Say which currency the value is in, e.g. DKK."))
         if data.get("currency"):

@@ -40,6 +40,20 @@ from .models import (
 )
 from .periods import PERIODS, add_months, month_start, today
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def _month(value: str) -> date:
+    """A "YYYY-MM" parameter; last month when missing or nonsense."""
+    try:
+        year, month = (int(p) for p in value.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        first = None
+    if first is None or not EARLIEST <= first <= LATEST:
+        first = add_months(month_start(today()), -1)
+    return first
+
 
 def _page(request, queryset, per_page: int = 25):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
@@ -123,6 +137,8 @@ def leaderboard(request):
         anchor = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         anchor = today()
+    if not EARLIEST <= anchor <= LATEST:
+        anchor = today()
     scopes = {
         "department": (Department, employee.department_id),
         "team": (Team, employee.team_id),
@@ -134,6 +150,8 @@ def leaderboard(request):
         try:
             scope_id = int(request.GET.get("id") or default or 0) or None
         except ValueError:
+            scope_id = None
+        if scope_id is not None and not 0 < scope_id < 2**31:
             scope_id = None
         if scope_id is None or not model.objects.filter(pk=scope_id).exists():
             scope, scope_id = "company", None
@@ -346,11 +364,7 @@ def decide(request, pk: int):
 
 @role_required("admin")
 def payroll(request):
-    try:
-        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = add_months(month_start(today()), -1)
+    first = _month(request.GET.get("month", ""))
     last = add_months(first, 1) - timedelta(days=1)
     response = HttpResponse(
         services.payroll_csv(first, last), content_type="text/csv; charset=utf-8"
@@ -398,11 +412,7 @@ def team_kudos(request):
 
 @role_required("admin")
 def employee_of_month(request):
-    try:
-        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = add_months(month_start(today()), -1)
+    first = _month(request.GET.get("month", ""))
     candidates = services.month_candidates(first)
     chosen = EmployeeOfMonth.objects.filter(month=first).select_related("employee").first()
     form = EmployeeOfMonthForm(request.POST or None, candidates=candidates)

@@ -255,3 +255,35 @@ def test_employee_of_the_month_is_proposed_and_confirmed(client, admin, advocate
     assert chosen.employee == advocate and chosen.month == date(
         last_month.year, last_month.month, 1
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "rewards:payroll?month=0001-01",
+        "rewards:payroll?month=2026-13",
+        "rewards:payroll?month=x",
+        "rewards:employee_of_month?month=0001-01",
+        "rewards:employee_of_month?month=9999-12",
+        "rewards:leaderboard?date=0001-01-01&period=week",
+        "rewards:leaderboard?date=9999-12-31&period=quarter",
+        "rewards:leaderboard?scope=team&id=99999999999999999999",
+        "rewards:leaderboard?scope=group&id=-3",
+        "rewards:redemptions?status=nope",
+    ],
+)
+def test_odd_parameters_never_break_a_page(client, admin, query):
+    name, _sep, params = query.partition("?")
+    client.force_login(admin.user)
+    assert client.get(reverse(name) + "?" + params).status_code == 200
+
+
+def test_deciding_without_a_decision_is_a_decline_that_needs_a_reason(client, admin, advocate):
+    grant(advocate, 50)
+    redemption = services.redeem(advocate, Reward.objects.create(name="Mug", price=20))
+    client.force_login(admin.user)
+    response = client.post(reverse("rewards:decide", args=[redemption.pk]), follow=True)
+    assert "Say why it is declined" in response.content.decode()
+    redemption.refresh_from_db()
+    assert redemption.status == "pending"
+    assert client.post(reverse("rewards:redeem", args=[999999])).status_code == 404
