@@ -19,3 +19,6 @@ class RewardsConfig(AppConfig):
             models.EmployeeOfMonth,
         ):
             audit.register(model)
+        for field in ("departments", "teams", "groups"):
+            through = getattr(models.Challenge, field).through
+            audit.register_m2m(through, models.Challenge, field)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("challenges/", views.challenges, name="challenges"),
     path("challenges/new/", views.challenge_new, name="challenge_new"),
     path("challenges/<int:pk>/", views.challenge, name="challenge"),
+    path("challenges/<int:pk>/edit/", views.challenge_edit, name="challenge_edit"),
     path("rewards/", views.catalogue, name="catalogue"),
     path("rewards/<int:pk>/redeem/", views.redeem, name="redeem"),
     path("rewards/manage/", views.manage_rewards, name="manage"),

@@ -226,6 +226,20 @@ def challenge_new(request):
     return render(request, "rewards/challenge_form.html", {"form": form})
 
 
+@role_required("curator", "manager")
+def challenge_edit(request, pk: int):
+    challenge = get_object_or_404(Challenge, pk=pk)
+    if challenge.status != Challenge.Status.OPEN:
+        messages.error(request, _("A settled challenge cannot be changed."))
+        return redirect("rewards:challenge", pk=pk)
+    form = ChallengeForm(request.POST or None, instance=challenge)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("rewards:challenge", pk=pk)
+    return render(request, "rewards/challenge_form.html", {"form": form, "challenge": challenge})
+
+
 def _next_month() -> dict:
     first = add_months(month_start(today()), 1)
     return {"starts_on": first, "ends_on": add_months(first, 1) - timedelta(days=1)}
@@ -258,6 +272,8 @@ def challenge(request, pk: int):
             "joined": joined,
             "participants": len(rows),
             "winners": [w for w in winners if privacy.can_name(employee, w.employee)],
+            "can_edit": has_role(employee, "curator", "manager")
+            and challenge.status == Challenge.Status.OPEN,
             "hidden_winners": len(
                 [w for w in winners if not privacy.can_name(employee, w.employee)]
             ),

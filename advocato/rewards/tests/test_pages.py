@@ -27,6 +27,7 @@ PAGES = [
     ("rewards:challenges", None, ROLES),
     ("rewards:challenge", "challenge", ROLES),
     ("rewards:challenge_new", None, ["admin", "curator", "manager"]),
+    ("rewards:challenge_edit", "challenge", ["admin", "curator", "manager"]),
     ("rewards:catalogue", None, ROLES),
     ("rewards:kudos", None, ROLES),
     ("rewards:team_kudos", None, ["admin", "manager"]),
@@ -198,6 +199,18 @@ def test_challenge_ending_before_it_starts_is_refused(client, curator):
     )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(object_type="rewards.Challenge", action="create").exists()
+    challenge = Challenge.objects.get()
+    edit = reverse("rewards:challenge_edit", args=[challenge.pk])
+    data = {"title": "March madness", "metric": "clicks", "starts_on": "2026-03-01",
+            "ends_on": "2026-02-01", "prize": "Cake", "winners": 1}  # fmt: skip
+    assert "cannot be before" in client.post(edit, data).content.decode()
+    data["ends_on"] = "2026-03-15"
+    assert client.post(edit, data).status_code == 302
+    challenge.refresh_from_db()
+    assert challenge.ends_on == date(2026, 3, 15)
+    services.settle_challenges()
+    response = client.get(edit, follow=True)
+    assert "cannot be changed" in response.content.decode()
 
 
 def test_rule_change_by_admin_is_a_new_audited_version(client, admin, org):
