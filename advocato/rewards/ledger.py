@@ -9,10 +9,11 @@ overlapping runs never count an event twice; runs also queue behind one lock row
 
 *Not skipping events.* Clicks and conversions are read by id. On PostgreSQL ids are handed out
 before commit, so a row with a lower id can appear after a higher one: each run records
-(time, highest id) marks and starts from a mark at least `SETTLE` old — rows seen again are
-skipped by their source key. Spooled clicks arrive late with old times but new ids, so they are
-found too. Shares are read by `changed_at` (confirming bumps it) with the same settle window;
-published suggestions are few and read whole against the ledger.
+(time, highest id) marks and starts from a mark at least `SETTLE` (10 minutes) old — far
+longer than a click's INSERT transaction plus the minute between runs — and rows seen again
+are skipped by their source key. Spooled clicks arrive late with old times but new ids, so
+they are found too. Shares are read by `changed_at` (confirming bumps it) with the same
+settle window; published suggestions are few and read whole against the ledger.
 
 *Prices.* An event is priced by the rule version in force at the event's own time (share:
 confirmed; click, conversion: `at`; suggestion: published; streak: the week's end). A rule
@@ -26,7 +27,7 @@ otherwise a featured item's share and click points are multiplied.
 
 *Corrections* are reversing entries (`reverse_entry`) dated like the entry they reverse, so
 the period it counted in is corrected; redeeming debits at once and a declined redemption is
-refunded (see `redemptions`). `Wallet` and `DailyScore` are updated with every entry, in the
+refunded (see `services.redeem`). `Wallet` and `DailyScore` are updated with every entry, in the
 same transaction.
 """
 
