@@ -25,6 +25,13 @@ NAVIGATION = [
     ("people:groups", _("Groups"), ("admin",)),
     ("core:audit", _("Audit log"), ("admin",)),
     ("core:settings", _("Settings"), ("admin",)),
+    ("rewards:points", _("My points"), ()),
+    ("rewards:leaderboard", _("Leaderboard"), ()),
+    ("rewards:challenges", _("Challenges"), ()),
+    ("rewards:catalogue", _("Rewards"), ()),
+    ("rewards:kudos", _("Kudos"), ()),
+    ("rewards:manage", _("Rewards catalogue"), ("admin",)),
+    ("rewards:employee_of_month", _("Employee of the month"), ("admin",)),
 ]
 
 

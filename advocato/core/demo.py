@@ -41,8 +41,25 @@ def clear_demo() -> None:
     """Delete what the demo builders made (everything else hangs off these rows)."""
     from advocato.content.models import ContentItem, FeedSource, Topic
     from advocato.people.models import Department, Employee, Group, Location, Team, User
+    from advocato.rewards.models import (
+        Challenge,
+        EmployeeOfMonth,
+        FoldState,
+        PointEntry,
+        Redemption,
+        Reward,
+        RuleVersion,
+    )
 
     for model in (
+        # The ledger points at shares, rules and rewards (PROTECT): it goes first.
+        PointEntry,
+        Redemption,
+        Reward,
+        Challenge,
+        EmployeeOfMonth,
+        RuleVersion,
+        FoldState,
         ContentItem,
         FeedSource,
         Topic,

@@ -6,3 +6,19 @@ class RewardsConfig(AppConfig):
     name = "advocato.rewards"
     label = "rewards"
     verbose_name = _("Rewards")
+
+    def ready(self) -> None:
+        from advocato.core import audit
+
+        from . import models
+
+        for model in (
+            models.RuleVersion,
+            models.Reward,
+            models.Challenge,
+            models.EmployeeOfMonth,
+        ):
+            audit.register(model)
+        for field in ("departments", "teams", "groups"):
+            through = getattr(models.Challenge, field).through
+            audit.register_m2m(through, models.Challenge, field)

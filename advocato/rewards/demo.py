@@ -1,12 +1,206 @@
-"""The demo company's rewards (filled in by the rewards work)."""
+"""The demo company's recognition: point rules with one change a month ago (so the ledger shows
+two rule versions), 90 days of points folded from the shares, clicks and conversions the
+sharing demo made, one correction, badges, a running recruitment challenge and a settled one,
+a rewards catalogue with requests waiting for the admin, a kudos wall and last-but-one
+month's employee of the month (last month's waits for the admin to confirm).
+
+Deterministic for a given random generator; times are placed on the clock of the hour the
+demo is built in, like the sharing demo's."""
 
 from __future__ import annotations
 
 import random
+from datetime import timedelta
+from decimal import Decimal
 
-STEPS = 1
+from django.db.models import Sum
+from django.utils import timezone
+
+from advocato.people.models import Employee
+
+from . import ledger, services
+from .models import Challenge, Kudos, PointEntry, Reward, RuleVersion
+from .periods import add_months, company_tz, local_day, month_start
+
+STEPS = 4
+
+REWARDS = [
+    # name, kind, price, stock, value (DKK), description
+    ("Gift card, 250 DKK", "gift_card", 400, 25, Decimal("250"), "For a shop of your choice."),
+    ("Extra day off", "time_off", 1500, 5, None, "Agree the day with your manager."),
+    (
+        "Plant 10 trees",
+        "donation",
+        250,
+        None,
+        None,
+        "We donate in your name to a reforestation project.",
+    ),
+    (
+        "Nordlys hoodie",
+        "other",
+        300,
+        3,
+        Decimal("180"),
+        "Organic cotton, in the colour of the northern lights.",
+    ),
+    ("Lunch with the CEO", "other", 800, 2, None, "Bring your ideas."),
+]
+KUDOS = {
+    "da": [
+        "Tak for at dele vores jobopslag – to af dine kontakter har søgt!",
+        "Dit opslag om vindparken var det bedste, jeg har set i år.",
+        "Du fik virkelig folk til at klikke. Godt gået!",
+        "Tak fordi du altid skriver med din egen stemme.",
+    ],
+    "nb": [
+        "Takk for at du delte stillingsannonsen – flott innsats!",
+        "Innlegget ditt om solparken var kjempebra.",
+        "Du er et forbilde for hele teamet på LinkedIn.",
+    ],
+    "en": [
+        "Thanks for sharing the engineering jobs — we got three great applications!",
+        "Your post about the new wind farm was brilliant.",
+        "Love how you put the story in your own words every time.",
+        "You brought in our best lead this quarter. Thank you!",
+    ],
+}
 
 
 def build(rng: random.Random, progress) -> dict:
+    now = timezone.now()
+    cutoff = now.replace(minute=0, second=0, microsecond=0)
+    tz = company_tz()
+    admin = Employee.objects.get(email="admin@nordlys.example")
+    curator = Employee.objects.get(email="curator@nordlys.example")
+    anna = Employee.objects.get(email="anna.holm@nordlys.example")
+
+    # Rules: the defaults, then a change a month ago — applications matter more now.
+    ledger.default_rules()
+    RuleVersion.objects.create(
+        effective_from=cutoff - timedelta(days=30),
+        created_by=admin,
+        conversion_by_kind={"lead": 25, "application": 40, "signup": 10},
+        note="Recruitment push: applications earn more",
+    )
     progress.update(1)
-    return {}
+
+    # 90 days of points, exactly as the worker folds them.
+    entries = ledger.fold(now=cutoff)
+    wrong = (
+        PointEntry.objects.filter(kind=PointEntry.Kind.SHARE, points__gt=0)
+        .order_by("at", "id")
+        .first()
+    )
+    if wrong is not None:
+        ledger.reverse_entry(wrong, admin, "Post was deleted the same day")
+    progress.update(1)
+
+    # Challenges: recruitment clicks this month (running) and last month's (settled).
+    today = local_day(cutoff, tz)
+    this_month = month_start(today)
+    running = Challenge.objects.create(
+        title="Most recruitment clicks this month",
+        description="Share our open positions in your own words. Every person who clicks "
+        "counts; your own clicks and bots do not.",
+        metric="clicks",
+        goal="recruitment",
+        starts_on=this_month,
+        ends_on=add_months(this_month, 1) - timedelta(days=1),
+        prize="Dinner for two at Noma's neighbour",
+        winners=3,
+        created_by=curator,
+        created_at=cutoff - timedelta(days=today.day),
+    )
+    last_month = add_months(this_month, -1)
+    Challenge.objects.create(
+        title="Spread the word on leads",
+        description="Most conversions from leads content.",
+        metric="conversions",
+        goal="leads",
+        starts_on=last_month,
+        ends_on=this_month - timedelta(days=1),
+        prize="A bottle of aquavit",
+        winners=1,
+        created_by=curator,
+        created_at=cutoff - timedelta(days=today.day + 30),
+    )
+    services.settle_challenges(now=cutoff)
+
+    # The catalogue and requests: some waiting, one approved, one declined.
+    rewards = [
+        Reward.objects.create(
+            name=name,
+            kind=kind,
+            price=price,
+            stock=stock,
+            value=value,
+            currency="DKK" if value else "",
+            description=text,
+            created_at=cutoff - timedelta(days=60),
+        )
+        for name, kind, price, stock, value, text in REWARDS
+    ]
+    totals = dict(
+        PointEntry.objects.values_list("employee_id").annotate(s=Sum("points")).order_by()
+    )
+    rich = sorted(
+        (e for e, s in totals.items() if s >= 400 and e != anna.pk), key=lambda e: -totals[e]
+    )
+    requests = []
+    for employee_id in [anna.pk, *rich[:7]]:
+        employee = Employee.objects.get(pk=employee_id)
+        affordable = [
+            r
+            for r in Reward.objects.filter(pk__in=[r.pk for r in rewards]).order_by("pk")
+            if r.price <= services.wallet_balance(employee) and r.stock != 0
+        ]
+        if affordable:
+            requests.append(services.redeem(employee, rng.choice(affordable)))
+    if len(requests) >= 4:
+        services.decide(requests[-1], admin, approve=True)
+        services.decide(requests[-2], admin, approve=False, comment="Out of hoodies in that size")
+    progress.update(1)
+
+    # Kudos between colleagues who share, and from managers.
+    sharers = list(Employee.objects.filter(pk__in=totals, user__isnull=False).order_by("pk"))
+    kudos = []
+    for n in range(30):
+        receiver = rng.choice(sharers)
+        giver = receiver.manager if receiver.manager and n % 3 == 0 else rng.choice(sharers)
+        if giver is None or giver.pk == receiver.pk:
+            continue
+        texts = KUDOS.get(giver.language, KUDOS["en"])
+        kudos.append(
+            Kudos(
+                giver=giver,
+                receiver=receiver,
+                message=rng.choice(texts),
+                created_at=cutoff - timedelta(minutes=rng.randint(60, 60 * 24 * 60)),
+            )
+        )
+    Kudos.objects.bulk_create(kudos)
+    if anna.manager_id:
+        Kudos.objects.create(
+            giver_id=anna.manager_id,
+            receiver=anna,
+            message="Three applications from your post this week — thank you, Anna!",
+            created_at=cutoff - timedelta(days=2),
+        )
+
+    # Employee of the month: the month before last confirmed, last month waits for the admin.
+    before_last = add_months(this_month, -2)
+    candidates = services.month_candidates(before_last, limit=1)
+    if candidates:
+        chosen = services.confirm_employee_of_month(
+            before_last, candidates[0].employee, admin, "Shared every single week"
+        )
+        chosen.confirmed_at = cutoff - timedelta(days=today.day + 25)
+        chosen.save(update_fields=["confirmed_at"])
+    progress.update(1)
+    return {
+        "ledger_entries": entries,
+        "redemptions": len(requests),
+        "kudos": Kudos.objects.count(),
+        "challenges": Challenge.objects.filter(pk=running.pk).count() + 1,
+    }

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from advocato.content.models import Goal
+from advocato.content.networks import NETWORKS
+from advocato.people.models import Employee
+from advocato.people.validators import no_control_characters, no_formula
+
+from .models import Challenge, Reward, RuleVersion
+
+
+class RulesForm(forms.ModelForm):
+    """The point rules; per-network share points and per-type conversion points as extra
+    fields, kept as JSON on the version."""
+
+    conversion_by_kind = forms.CharField(
+        label=_("Points per conversion, by type"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, e.g. “lead: 25”. Other types earn the points below."),
+    )
+
+    class Meta:
+        model = RuleVersion
+        fields = [
+            "share_points",
+            "featured_multiplier",
+            "click_points",
+            "conversion_by_kind",
+            "conversion_points",
+            "suggestion_points",
+            "streak_points",
+            "share_cap",
+            "click_cap",
+            "conversion_cap",
+            "note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        for code, label in NETWORKS:
+            self.fields[f"network_{code}"] = forms.IntegerField(
+                label=_("Points per share on %(network)s") % {"network": label},
+                required=False,
+                min_value=0,
+                max_value=100000,
+                initial=instance.network_points.get(code) if instance.pk else None,
+                help_text=_("Empty: the points per share."),
+            )
+        if instance.pk and not self.is_bound:
+            self.initial["conversion_by_kind"] = "\n".join(
+                f"{k}: {v}" for k, v in sorted(instance.conversion_by_kind.items())
+            )
+
+    def clean_featured_multiplier(self):
+        value = self.cleaned_data["featured_multiplier"]
+        if value < 0 or value > 10:
+            raise forms.ValidationError(_("Between 0 and 10."))
+        return value
+
+    def clean_conversion_by_kind(self):
+        kinds = {}
+        for n, line in enumerate(self.cleaned_data["conversion_by_kind"].splitlines(), 1):
+            if not line.strip():
+                continue
+            name, sep, value = line.partition(":")
+            name = name.strip().lower()
+            if not sep or not name or not value.strip().isdigit() or len(name) > 40:
+                raise forms.ValidationError(
+                    _("Line %(n)d: write “type: points”, e.g. “lead: 25”.") % {"n": n}
+                )
+            kinds[name] = int(value.strip())
+        return kinds
+
+    def rule_values(self) -> dict:
+        data = dict(self.cleaned_data)
+        note = data.pop("note", "")
+        data["network_points"] = {
+            code: data.pop(f"network_{code}")
+            for code, _label in NETWORKS
+            if data.get(f"network_{code}") is not None
+        }
+        for code, _label in NETWORKS:
+            data.pop(f"network_{code}", None)
+        return {"values": data, "note": note}
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), max_length=300)
+
+
+class ChallengeForm(forms.ModelForm):
+    goal = forms.ChoiceField(
+        label=_("Only content with the goal"),
+        choices=[("", _("All content")), *Goal.choices],
+        required=False,
+    )
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "title",
+            "description",
+            "metric",
+            "goal",
+            "network",
+            "starts_on",
+            "ends_on",
+            "departments",
+            "teams",
+            "groups",
+            "prize",
+            "winners",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "departments": forms.CheckboxSelectMultiple,
+            "teams": forms.CheckboxSelectMultiple,
+            "groups": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "departments": _("Nobody chosen in departments, teams and groups: everyone."),
+        }
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        no_control_characters(title)
+        return title
+
+    def clean_winners(self):
+        winners = self.cleaned_data["winners"]
+        if not 1 <= winners <= 10:
+            raise forms.ValidationError(_("Between 1 and 10."))
+        return winners
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if isinstance(starts, date) and isinstance(ends, date) and ends < starts:
+            self.add_error("ends_on", _("The last day cannot be before the first day."))
+        return data
+
+
+class RewardForm(forms.ModelForm):
+    class Meta:
+        model = Reward
+        fields = ["name", "description", "kind", "price", "stock", "value", "currency", "is_active"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        no_control_characters(name)
+        no_formula(name)
+        return name
+
+    def clean_price(self):
+        price = self.cleaned_data["price"]
+        if price < 1:
+            raise forms.ValidationError(_("At least 1 point."))
+        return price
+
+    def clean(self):
+        data = super().clean()
+        if data.get("value") is not None and data["value"] < 0:
+            self.add_error("value", _("A value cannot be negative."))
+        if data.get("value") is not None and not data.get("currency"):
+            self.add_error("currency", _("Say which currency the value is in, e.g. DKK."))
+        if data.get("currency"):
+            data["currency"] = data["currency"].upper()
+        return data
+
+
+class KudosForm(forms.Form):
+    receiver = forms.ModelChoiceField(
+        label=_("To"), queryset=Employee.objects.none(), empty_label=_("Choose a colleague")
+    )
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What did they do for the programme? They and their colleagues see it."),
+    )
+
+    def __init__(self, *args, giver=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        colleagues = Employee.objects.filter(is_active=True, user__isnull=False)
+        if giver is not None:
+            colleagues = colleagues.exclude(pk=giver.pk)
+        self.fields["receiver"].queryset = colleagues.order_by("name")
+
+
+class EmployeeOfMonthForm(forms.Form):
+    employee = forms.ModelChoiceField(queryset=Employee.objects.none(), widget=forms.RadioSelect)
+    citation = forms.CharField(
+        label=_("Why (shown with the award)"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = Employee.objects.filter(
+            pk__in=[c.employee.pk for c in candidates]
+        )
+        self.fields["employee"].label = _("Employee of the month")

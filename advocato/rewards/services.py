@@ -1,0 +1,438 @@
+"""Business rules for rewards, the one place views, tasks and commands call: the fold and
+corrections (`ledger`), challenges, the rewards catalogue and redemptions, kudos and the
+employee of the month. `check_*` validates, `do`-style functions change (STYLE.md).
+
+Redeeming is safe under concurrency: inside one transaction the employee's `Wallet` row is
+locked (`select_for_update`; SQLite's IMMEDIATE transactions serialise writers), then the
+balance and the stock are taken with conditional UPDATEs (`balance >= price`,
+`stock >= 1`) whose row counts are checked — two redemptions at once can never spend the same
+points or the last item twice. A decision moves a redemption out of "pending" with a
+compare-and-swap, so it is approved or refunded exactly once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import OperationalError, transaction
+from django.db.models import Count, F, Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from advocato.core import audit
+from advocato.people import privacy
+from advocato.people.models import Employee
+
+from . import leaderboards
+from .ledger import (  # noqa: F401  (the app's facade)
+    LedgerError,
+    balance,
+    change_rules,
+    current_rules,
+    fold,
+    rebuild_scores,
+    reverse_entry,
+    verify,
+)
+from .models import (
+    Challenge,
+    ChallengeWinner,
+    DailyScore,
+    EmployeeOfMonth,
+    Kudos,
+    PointEntry,
+    Redemption,
+    Reward,
+    Wallet,
+)
+from .periods import add_months, company_tz, day_start, local_day, month_start, week_start
+
+
+class RewardsError(Exception):
+    """A request that cannot be met; the message says why, for the person asking."""
+
+
+def wallet_balance(employee) -> int:
+    wallet = Wallet.objects.filter(employee=employee).first()
+    return wallet.balance if wallet else 0
+
+
+# --- Redemptions -----------------------------------------------------------------------------
+
+
+def _retrying(write):
+    """Run a short write transaction, again if the database was busy (SQLite reports a lock
+    instead of waiting in some modes; PostgreSQL may pick it as a deadlock victim)."""
+    for attempt in range(6):
+        try:
+            return write()
+        except OperationalError as error:
+            if attempt == 5:
+                raise RewardsError(_("Many requests at once — please try again.")) from error
+            time.sleep(0.02 * (attempt + 1) + random.random() * 0.02)
+
+
+def redeem(employee, reward: Reward) -> Redemption:
+    """Request a reward: the points are taken at once and given back if it is declined."""
+    return _retrying(lambda: _redeem(employee, reward))
+
+
+def _redeem(employee, reward: Reward) -> Redemption:
+    Wallet.objects.get_or_create(employee=employee)  # (copes with a simultaneous create)
+    with transaction.atomic():
+        Wallet.objects.select_for_update().get(employee=employee)
+        reward = Reward.objects.get(pk=reward.pk)
+        if not reward.is_active:
+            raise RewardsError(_("This reward is no longer offered."))
+        taken = Wallet.objects.filter(employee=employee, balance__gte=reward.price).update(
+            balance=F("balance") - reward.price
+        )
+        if not taken:
+            raise RewardsError(
+                _("You need %(price)d points for this; you have %(balance)d.")
+                % {"price": reward.price, "balance": wallet_balance(employee)}
+            )
+        if reward.stock is not None:
+            left = Reward.objects.filter(pk=reward.pk, stock__gte=1).update(stock=F("stock") - 1)
+            if not left:
+                raise RewardsError(_("Sorry, this reward is out of stock."))
+        redemption = Redemption.objects.create(employee=employee, reward=reward, price=reward.price)
+        # The wallet is already debited above (that was the check); the entry records why.
+        PointEntry.objects.create(
+            employee=employee,
+            kind=PointEntry.Kind.REDEMPTION,
+            points=-reward.price,
+            at=redemption.requested_at,
+            source=f"redeem:{redemption.pk}",
+            redemption=redemption,
+            note=reward.name[:300],
+        )
+    return redemption
+
+
+def decide(redemption: Redemption, by, approve: bool, comment: str = "") -> Redemption:
+    """Approve, or decline and refund (points and stock). Exactly once per redemption."""
+    comment = comment.strip()[:300]
+    if not approve and not comment:
+        raise RewardsError(_("Say why it is declined; the employee sees it."))
+    return _retrying(lambda: _decide(redemption, by, approve, comment))
+
+
+def _decide(redemption: Redemption, by, approve: bool, comment: str) -> Redemption:
+    status = Redemption.Status.APPROVED if approve else Redemption.Status.DECLINED
+    now = timezone.now()
+    with transaction.atomic():
+        moved = Redemption.objects.filter(
+            pk=redemption.pk, status=Redemption.Status.PENDING
+        ).update(status=status, decided_at=now, decided_by=by, comment=comment)
+        if not moved:
+            raise RewardsError(_("This request was already decided."))
+        redemption.refresh_from_db()
+        if not approve:
+            Wallet.objects.filter(employee_id=redemption.employee_id).update(
+                balance=F("balance") + redemption.price
+            )
+            PointEntry.objects.create(
+                employee_id=redemption.employee_id,
+                kind=PointEntry.Kind.REFUND,
+                points=redemption.price,
+                at=now,
+                source=f"refund:{redemption.pk}",
+                redemption=redemption,
+                by=by,
+                note=comment,
+            )
+            Reward.objects.filter(pk=redemption.reward_id, stock__isnull=False).update(
+                stock=F("stock") + 1
+            )
+        audit.record(
+            "update",
+            redemption,
+            {"status": Redemption.Status.PENDING},
+            {"status": status, "comment": comment},
+        )
+    return redemption
+
+
+def payroll_csv(first: date, last: date) -> str:
+    """Approved monetary rewards decided in [first, last] (company days), one row each."""
+    tz = company_tz()
+    rows = (
+        Redemption.objects.filter(
+            status=Redemption.Status.APPROVED,
+            reward__value__isnull=False,
+            decided_at__gte=day_start(first, tz),
+            decided_at__lt=day_start(last + timedelta(days=1), tz),
+        )
+        .select_related("employee__department", "reward")
+        .order_by("employee__name", "decided_at")
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["employee", "email", "department", "reward", "kind", "value", "currency", "approved"]
+    )
+    for r in rows:
+        writer.writerow(
+            [
+                _safe(r.employee.name),
+                r.employee.email,
+                _safe(str(r.employee.department or "")),
+                _safe(r.reward.name),
+                r.reward.kind,
+                f"{r.reward.value:.2f}",
+                r.reward.currency,
+                r.decided_at.astimezone(tz).date().isoformat(),
+            ]
+        )
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas."""
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t"} else text
+
+
+# --- Challenges ------------------------------------------------------------------------------
+
+
+def check_challenge(data: dict) -> None:
+    if data["ends_on"] < data["starts_on"]:
+        raise RewardsError(_("The last day cannot be before the first day."))
+
+
+def audience_q(challenge: Challenge) -> Q:
+    departments = list(challenge.departments.values_list("pk", flat=True))
+    teams = list(challenge.teams.values_list("pk", flat=True))
+    groups = list(challenge.groups.values_list("pk", flat=True))
+    if not (departments or teams or groups):
+        return Q()
+    return (
+        Q(department_id__in=departments)
+        | Q(team_id__in=teams)
+        | Q(
+            pk__in=Employee.groups.through.objects.filter(group_id__in=groups).values("employee_id")
+        )
+    )
+
+
+def in_audience(challenge: Challenge, employee) -> bool:
+    return Employee.objects.filter(audience_q(challenge), pk=employee.pk).exists()
+
+
+def challenge_standings(challenge: Challenge, viewer=None) -> list[leaderboards.Row]:
+    """Live progress; ties broken by who reached their score first (then by name)."""
+    people = audience_q(challenge) & privacy.ranked(viewer)
+    values = leaderboards.totals(
+        people,
+        challenge.starts_on,
+        challenge.ends_on,
+        challenge.metric,
+        challenge.goal,
+        challenge.network,
+    )
+    names = dict(Employee.objects.filter(pk__in=values).values_list("pk", "name"))
+    rows = leaderboards.rank(
+        [leaderboards.Row(e, v, name=names.get(e, "")) for e, v in values.items()]
+    )
+    reached = _reached_at(challenge, [r.employee_id for r in rows if r.tied])
+    far = timezone.now() + timedelta(days=36500)
+    rows.sort(key=lambda r: (-r.value, reached.get(r.employee_id, far), r.name.casefold()))
+    return rows
+
+
+def _reached_at(challenge: Challenge, employee_ids: list[int]) -> dict[int, datetime]:
+    """When each reached their final score: the time of their last entry that counted."""
+    if not employee_ids:
+        return {}
+    tz = company_tz()
+    entries = PointEntry.objects.filter(
+        employee_id__in=employee_ids,
+        at__gte=day_start(challenge.starts_on, tz),
+        at__lt=day_start(challenge.ends_on + timedelta(days=1), tz),
+    ).exclude(kind__in=[PointEntry.Kind.REDEMPTION, PointEntry.Kind.REFUND])
+    kinds = {"shares": "share", "clicks": "click", "conversions": "conversion"}
+    if challenge.metric in kinds:
+        entries = entries.filter(kind=kinds[challenge.metric])
+    else:
+        entries = entries.exclude(points=0)
+    if challenge.goal:
+        entries = entries.filter(goal=challenge.goal)
+    if challenge.network:
+        entries = entries.filter(network=challenge.network)
+    entries = entries.exclude(reason__in=["cap", "self", "repeat", "duplicate"])
+    return dict(entries.values_list("employee_id").annotate(last=Max("at")).order_by())
+
+
+def settle_challenges(now: datetime | None = None) -> int:
+    """Name the winners of challenges whose last day is over. Each is settled once."""
+    now = now or timezone.now()
+    today = local_day(now, company_tz())
+    settled = 0
+    for challenge in Challenge.objects.filter(status=Challenge.Status.OPEN, ends_on__lt=today):
+        with transaction.atomic():
+            claimed = Challenge.objects.filter(
+                pk=challenge.pk, status=Challenge.Status.OPEN
+            ).update(status=Challenge.Status.SETTLED, settled_at=now)
+            if not claimed:
+                continue
+            rows = challenge_standings(challenge)
+            ChallengeWinner.objects.bulk_create(
+                [
+                    ChallengeWinner(
+                        challenge=challenge, employee_id=r.employee_id, place=i + 1, score=r.value
+                    )
+                    for i, r in enumerate(rows[: challenge.winners])
+                ]
+            )
+        settled += 1
+    return settled
+
+
+# --- Kudos -----------------------------------------------------------------------------------
+
+KUDOS_PER_DAY = 10
+
+
+def give_kudos(giver, receiver, message: str) -> Kudos:
+    message = message.strip()
+    if receiver is None or not receiver.is_active:
+        raise RewardsError(_("Choose a colleague."))
+    if receiver.pk == giver.pk:
+        raise RewardsError(_("Kudos are for colleagues — you cannot give them to yourself."))
+    if not message:
+        raise RewardsError(_("Write a few words about what they did."))
+    if len(message) > 500:
+        raise RewardsError(_("Keep it under 500 characters."))
+    since = timezone.now() - timedelta(days=1)
+    if Kudos.objects.filter(giver=giver, created_at__gte=since).count() >= KUDOS_PER_DAY:
+        raise RewardsError(_("That is a lot of kudos for one day — give more tomorrow."))
+    return Kudos.objects.create(giver=giver, receiver=receiver, message=message)
+
+
+def kudos_wall(viewer):
+    """Kudos the viewer may see: to people they may name, plus their own."""
+    visible = Employee.objects.filter(privacy.nameable(viewer)).values("pk")
+    return (
+        Kudos.objects.filter(Q(receiver__in=visible) | Q(receiver=viewer) | Q(giver=viewer))
+        .select_related("giver", "receiver")
+        .distinct()
+    )
+
+
+def team_kudos(manager):
+    ids = privacy.managed_ids(manager)
+    return Kudos.objects.filter(Q(receiver_id__in=ids) | Q(giver_id__in=ids)).select_related(
+        "giver", "receiver"
+    )
+
+
+# --- Employee of the month -------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    employee: Employee
+    points: int
+    weeks: int
+    weeks_in_month: int
+    conversions: int
+    kudos: int
+    score: float
+
+    @property
+    def consistency(self) -> float:
+        return self.weeks / self.weeks_in_month if self.weeks_in_month else 0.0
+
+
+def month_candidates(month: date, limit: int = 5) -> list[Candidate]:
+    """Proposed from the data: points, consistency (weeks with a share), conversions and
+    kudos received in the month, each scaled to the month's best, weighted 4:3:2:1."""
+    tz = company_tz()
+    first = month_start(month)
+    last = add_months(first, 1) - timedelta(days=1)
+    people = Employee.objects.filter(privacy.ranked(None), is_active=True)
+    scores = DailyScore.objects.filter(day__gte=first, day__lte=last, employee__in=people)
+    points = dict(scores.values_list("employee_id").annotate(s=Sum("points")).order_by())
+    conversions = dict(scores.values_list("employee_id").annotate(s=Sum("conversions")).order_by())
+    weeks: dict[int, set] = {}
+    for employee_id, day in scores.filter(shares__gt=0).values_list("employee_id", "day"):
+        weeks.setdefault(employee_id, set()).add(week_start(day))
+    kudos = dict(
+        Kudos.objects.filter(
+            receiver__in=people,
+            created_at__gte=day_start(first, tz),
+            created_at__lt=day_start(last + timedelta(days=1), tz),
+        )
+        .values_list("receiver_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    weeks_in_month = len({week_start(first + timedelta(days=i)) for i in range(last.day)})
+    ids = {e for e, p in points.items() if p > 0} | set(kudos)
+    best = {
+        "points": max([points.get(e, 0) for e in ids], default=0) or 1,
+        "conversions": max([conversions.get(e, 0) for e in ids], default=0) or 1,
+        "kudos": max([kudos.get(e, 0) for e in ids], default=0) or 1,
+    }
+    employees = Employee.objects.in_bulk(ids)
+    candidates = []
+    for e in ids:
+        c = Candidate(
+            employee=employees[e],
+            points=points.get(e, 0),
+            weeks=len(weeks.get(e, ())),
+            weeks_in_month=weeks_in_month,
+            conversions=conversions.get(e, 0),
+            kudos=kudos.get(e, 0),
+            score=0.0,
+        )
+        c.score = round(
+            4 * c.points / best["points"]
+            + 3 * c.consistency
+            + 2 * c.conversions / best["conversions"]
+            + c.kudos / best["kudos"],
+            2,
+        )
+        candidates.append(c)
+    candidates.sort(key=lambda c: (-c.score, c.employee.name))
+    return candidates[:limit]
+
+
+def confirm_employee_of_month(month: date, employee, by, citation: str = "") -> EmployeeOfMonth:
+    from . import badges
+
+    first = month_start(month)
+    if EmployeeOfMonth.objects.filter(month=first).exists():
+        raise RewardsError(_("This month's employee of the month is already chosen."))
+    if employee is None or employee.ranking == "out":
+        raise RewardsError(_("Choose one of the proposed colleagues."))
+    with transaction.atomic():
+        chosen = EmployeeOfMonth.objects.create(
+            month=first, employee=employee, confirmed_by=by, citation=citation.strip()[:300]
+        )
+        badges.give(employee.pk, "employee_of_month", timezone.now(), f"{first:%Y-%m}")
+    return chosen
+
+
+# --- News and profile ------------------------------------------------------------------------
+
+
+def recent_badges(viewer, days: int = 14, limit: int = 5):
+    """Badges lately earned by people the viewer may name: the feed's news."""
+    from .models import BadgeAward
+
+    tz = company_tz()
+    since = day_start(local_day(timezone.now(), tz) - timedelta(days=days), tz)
+    return (
+        BadgeAward.objects.filter(
+            employee__in=Employee.objects.filter(privacy.nameable(viewer)).values("pk"),
+            awarded_at__gte=since,
+        )
+        .select_related("employee")
+        .order_by("-awarded_at", "-id")[:limit]
+    )
