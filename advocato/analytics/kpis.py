@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -229,13 +229,14 @@ def people_counts(f: Filters) -> dict:
     """Invited, registered, activated and sharing people (as at the end of the period)."""
     people = in_programme().filter(f.people(), created_at__lt=period_end(f)).distinct()
     registered = registered_people(f)
-    ever = ShareDay.objects.filter(day__lte=f.end, shares__gt=0).values("employee_id")
-    in_period = f.rows().filter(shares__gt=0).values("employee_id")
+    # EXISTS per person (an index seek on employee, day), not IN over every rollup row.
+    ever = ShareDay.objects.filter(employee_id=OuterRef("pk"), day__lte=f.end, shares__gt=0)
+    in_period = f.rows().filter(employee_id=OuterRef("pk"), shares__gt=0)
     return {
         "invited": people.count(),
         "registered": registered.count(),
-        "activated": registered.filter(pk__in=ever).count(),
-        "sharing": registered.filter(pk__in=in_period).count(),
+        "activated": registered.filter(Exists(ever)).count(),
+        "sharing": registered.filter(Exists(in_period)).count(),
     }
 
 

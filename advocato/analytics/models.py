@@ -69,6 +69,7 @@ class ShareDay(models.Model):
             models.Index(fields=["day", "network"]),
             models.Index(fields=["posted_on"]),
             models.Index(fields=["employee", "day"]),
+            models.Index(fields=["employee", "posted_on"]),
             models.Index(fields=["item", "day"]),
         ]
 

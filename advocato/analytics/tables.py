@@ -45,8 +45,8 @@ class Table:
     note: str = ""
 
 
-def _figures(f: kpis.Filters, viewer: Employee) -> Table:
-    data = kpis.programme(f)
+def _figures(f: kpis.Filters, viewer: Employee, known: dict) -> Table:
+    data = known.get("programme") or kpis.programme(f)
     rows = []
     for fig in data["figures"]:
         kind = "percent" if fig.is_rate else "money" if fig.money else "int"
@@ -65,8 +65,8 @@ def _figures(f: kpis.Filters, viewer: Employee) -> Table:
     ], rows)  # fmt: skip
 
 
-def _weekly(f: kpis.Filters, viewer: Employee) -> Table:
-    rows = kpis.weekly(f)
+def _weekly(f: kpis.Filters, viewer: Employee, known: dict) -> Table:
+    rows = known.get("weekly") or kpis.weekly(f)
     return Table("weekly", _("Week by week"), [
         Column("week", _("Week of"), "date"), Column("shares", _("Shares")),
         Column("sharers", _("People sharing")),
@@ -75,7 +75,7 @@ def _weekly(f: kpis.Filters, viewer: Employee) -> Table:
     ], rows)  # fmt: skip
 
 
-def _contributors(f: kpis.Filters, viewer: Employee) -> Table:
+def _contributors(f: kpis.Filters, viewer: Employee, known: dict) -> Table:
     found = kpis.contributors(f, viewer, limit=25)
     note = ""
     if found["hidden"]:
@@ -94,7 +94,7 @@ def _contributors(f: kpis.Filters, viewer: Employee) -> Table:
     ], found["rows"], note)  # fmt: skip
 
 
-def _teams(f: kpis.Filters, viewer: Employee) -> Table:
+def _teams(f: kpis.Filters, viewer: Employee, known: dict) -> Table:
     return Table("teams", _("Departments side by side"), [
         Column("name", _("Department"), "text"), Column("registered", _("Registered")),
         Column("sharers", _("People sharing")),
@@ -106,7 +106,7 @@ def _teams(f: kpis.Filters, viewer: Employee) -> Table:
     ], kpis.teams(f))  # fmt: skip
 
 
-def _content(f: kpis.Filters, viewer: Employee) -> Table:
+def _content(f: kpis.Filters, viewer: Employee, known: dict) -> Table:
     return Table("content", _("Content"), [
         Column("title", _("Title"), "text"), Column("shares", _("Shares")),
         Column("reach", _("Potential reach")), Column("clicks", _("Clicks")),
@@ -124,7 +124,7 @@ LABELS = {
 
 
 def _breakdown(by: str, title: str, heading: str):
-    def build(f: kpis.Filters, viewer: Employee) -> Table:
+    def build(f: kpis.Filters, viewer: Employee, known: dict) -> Table:
         rows = kpis.breakdown(f, by)
         names = LABELS[by]() if by in LABELS else {}
         for row in rows:
@@ -141,7 +141,7 @@ def _breakdown(by: str, title: str, heading: str):
     return build
 
 
-def _voice(f: kpis.Filters, viewer: Employee) -> Table:
+def _voice(f: kpis.Filters, viewer: Employee, known: dict) -> Table:
     found = kpis.voice(f)
     rows = [
         {"texts": _("Rewritten in their own words"), **found["edited"]},
@@ -155,7 +155,7 @@ def _voice(f: kpis.Filters, viewer: Employee) -> Table:
     ], rows)  # fmt: skip
 
 
-def _heatmap(f: kpis.Filters, viewer: Employee) -> Table:
+def _heatmap(f: kpis.Filters, viewer: Employee, known: dict) -> Table:
     found = kpis.heatmap(f, f.network)
     rows = []
     for weekday, name in enumerate(weekday_names()):
@@ -185,8 +185,10 @@ BUILDERS = {
 }
 
 
-def build(name: str, f: kpis.Filters, viewer: Employee) -> Table:
-    return BUILDERS[name](f, viewer)
+def build(name: str, f: kpis.Filters, viewer: Employee, known: dict | None = None) -> Table:
+    """The table `name`; `known` holds figures the page has already worked out
+    ("programme", "weekly"), so they are not asked for twice."""
+    return BUILDERS[name](f, viewer, known or {})
 
 
 def plain(value, kind: str):

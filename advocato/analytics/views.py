@@ -76,7 +76,8 @@ def dashboard(request):
         ),
         "steady": steady,
         "spread": spread,
-        "tables": [tables.build(name, f, request.employee)
+        "tables": [tables.build(name, f, request.employee,
+                                {"programme": data, "weekly": weeks})
                    for name in ("kpis", "weekly", "contributors", "teams")],
     }  # fmt: skip
     teams = context["tables"][3].rows

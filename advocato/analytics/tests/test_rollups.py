@@ -245,9 +245,9 @@ def test_a_fill_that_dies_half_way_counts_nothing_twice_when_run_again(world, mo
         click(world[0], local(2026, 3, 30, 9 + n), visitor=f"v{n}")
     real_recount, calls = rollups.recount, []
 
-    def recount_then_die(keys, tz=None):
+    def recount_then_die(keys, tz=None, posted=None):
         calls.append(keys)
-        written = real_recount(keys, tz)
+        written = real_recount(keys, tz, posted)
         if len(calls) == 2:  # the second batch of clicks: rows written, then the crash
             raise RuntimeError("worker killed")
         return written
