@@ -132,7 +132,7 @@ class NetworkContract:
         assert "reconnect" in client.get(f"/shares/{share.pk}/").content.decode().lower()
         assert "Reconnect needed" in client.get("/profile/networks/").content.decode()
         assert fake.posts == {}
-        self.connect(client, fake, app_password="wxyz-wxyz-wxyz-wxyz")  # a new app password
+        self.connect(client, fake, app_password="wxyz-wxyz-wxyz-wxyz")  # noqa: S106 - a new one
         share.refresh_from_db()
         assert share.post_state == PostState.POSTED, share.error
         assert len(fake.posts) == 1
