@@ -57,6 +57,7 @@ LEASE = timedelta(minutes=5)  # a claim older than this belongs to a worker that
 MAX_ATTEMPTS = 6
 BACKOFF = [30, 120, 600, 1800, 3600]  # seconds before attempt 2, 3, ...
 MAX_RETRY_AFTER = 6 * 3600
+MANUAL_REFRESH = timedelta(minutes=1)  # an advocate's "update figures" at most this often
 # Before there is enough data: (weekday 0=Monday, hour) in the company's time zone.
 DEFAULT_BEST = {"linkedin": (1, 9), "x": (2, 12), "mastodon": (3, 10), "bluesky": (2, 11)}
 BEST_MIN_SHARES = 20  # shares on a network before its own data decides

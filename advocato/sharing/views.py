@@ -306,6 +306,22 @@ def cancel(request, pk: int):
 
 @employee_required
 @require_POST
+def refresh_figures(request, pk: int):
+    """Read the post's figures from the network now (at most once a minute)."""
+    share = _own_share(request, pk)
+    if share.post_state != PostState.POSTED:
+        raise Http404(_("This post is not out yet."))
+    if share.engagement_at and share.engagement_at > timezone.now() - posting.MANUAL_REFRESH:
+        messages.info(request, _("The figures were read less than a minute ago."))
+    elif posting.refresh_engagement(share):
+        messages.success(request, _("The figures are up to date."))
+    else:
+        messages.error(request, _("The network did not give the figures just now."))
+    return redirect("sharing:handoff", pk=share.pk)
+
+
+@employee_required
+@require_POST
 def enter_engagement(request, pk: int):
     """The advocate states the figures the network does not give us."""
     share = _own_share(request, pk)
