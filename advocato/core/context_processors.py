@@ -18,10 +18,12 @@ NAVIGATION = [
     ("content:review", _("Review"), ("curator",)),
     ("people:team", _("My team"), ("manager",)),
     ("people:adoption", _("Adoption"), ("analyst",)),
+    ("sharing:engagement_import", _("Import engagement"), ("analyst",)),
     ("people:list", _("People"), ("admin",)),
     ("people:groups", _("Groups"), ("admin",)),
     ("core:audit", _("Audit log"), ("admin",)),
     ("core:settings", _("Settings"), ("admin",)),
+    ("sharing:network_apps", _("Social networks"), ("admin",)),
 ]
 
 

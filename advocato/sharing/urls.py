@@ -33,5 +33,5 @@ urlpatterns = [
     path(
         "profile/networks/<str:network>/audience/", views.network_audience, name="network_audience"
     ),
-    path("settings/networks/", views.network_apps, name="network_apps"),
+    path("networks/apps/", views.network_apps, name="network_apps"),
 ]

@@ -166,6 +166,29 @@ class NetworkContract:
         assert share.attempts == 3
         assert len(fake.posts) == 1
 
+    def test_timeout_while_the_network_posts_is_not_posted_twice(self, fake, account, advocate,
+                                                                   item, settings):  # fmt: skip
+        import time
+
+        from .. import posting
+
+        settings.NETWORK_TIMEOUT = 0.5
+        fake.switches.slow = 1.0  # we give up waiting; the network goes on and posts
+        share = self.schedule(advocate, item)
+        share.refresh_from_db()
+        assert share.post_state == PostState.SCHEDULED
+        assert "did not answer in time" in share.error
+        deadline = time.monotonic() + 10
+        while not fake.posts and time.monotonic() < deadline:  # the fake's thread finishing
+            time.sleep(0.05)
+        assert len(fake.posts) == 1
+        fake.switches.slow = 0
+        with time_machine.travel(share.scheduled_for + timedelta(seconds=1)):
+            assert posting.post_due() == {"posted": 1}
+        share.refresh_from_db()
+        assert share.external_id == next(iter(fake.posts))
+        assert len(fake.posts) == 1
+
     def test_permanent_rejection_stops_and_says_why(self, fake, account, login, advocate, item):
         from .. import posting
 

@@ -36,8 +36,8 @@ def test_admin_enters_app_credentials_audited_without_the_secret(login, admin, a
     from advocato.core.models import AuditEntry
 
     client = login(admin)
-    assert client.get("/settings/networks/").status_code == 200
-    response = client.post("/settings/networks/", {
+    assert client.get("/networks/apps/").status_code == 200
+    response = client.post("/networks/apps/", {
         "network": "linkedin", "linkedin-enabled": "on", "linkedin-client_id": "abc123",
         "linkedin-client_secret": "top-secret-value", "linkedin-base_url": "",
     })  # fmt: skip
@@ -51,13 +51,13 @@ def test_admin_enters_app_credentials_audited_without_the_secret(login, admin, a
     page = login(advocate).get("/profile/networks/").content.decode()
     assert 'id="connect-linkedin"' in page
     # An empty secret keeps the saved one.
-    client.post("/settings/networks/", {"network": "linkedin", "linkedin-enabled": "on",
+    client.post("/networks/apps/", {"network": "linkedin", "linkedin-enabled": "on",
                                         "linkedin-client_id": "abc123"})  # fmt: skip
     assert NetworkApp.objects.get(network="linkedin").client_secret == "top-secret-value"
 
 
 def test_bad_app_credentials_change_nothing(login, admin, network_settings):
-    response = login(admin).post("/settings/networks/", {
+    response = login(admin).post("/networks/apps/", {
         "network": "x", "x-enabled": "on", "x-client_id": "id", "x-base_url": "not a url",
     })  # fmt: skip
     assert response.status_code == 400
@@ -66,7 +66,7 @@ def test_bad_app_credentials_change_nothing(login, admin, network_settings):
 
 
 def test_advocates_cannot_open_the_network_settings(login, advocate):
-    assert login(advocate).get("/settings/networks/").status_code == 403
+    assert login(advocate).get("/networks/apps/").status_code == 403
 
 
 def test_linkedin_expiry_reminder_over_smtp(start_fake, login, advocate, smtp_settings, settings):
