@@ -30,6 +30,7 @@ class FakeLinkedIn(FakeNetwork):
         self.client_id, self.client_secret = client_id, client_secret
         self.issue_refresh_tokens = False  # only LinkedIn's partner apps get them
         self.analytics_permission = True
+        self.finder_permission = True  # GET /rest/posts?q=author needs r_member_social
 
     def token_error(self, problem):
         if problem == "expired":
@@ -181,6 +182,16 @@ class FakeLinkedIn(FakeNetwork):
     def find_posts(self, request: Request):
         user = self.current_user(request)
         self._versioned(request)
+        if not self.finder_permission:
+            raise Reply(
+                403,
+                {
+                    "status": 403,
+                    "serviceErrorCode": 100,
+                    "code": "ACCESS_DENIED",
+                    "message": "Not enough permissions to access: posts.FINDER-author",
+                },
+            )
         author = request.query.get("author", "")
         if request.query.get("q") != "author" or author != f"urn:li:person:{user.id}":
             raise Reply(400, {"status": 400, "message": "Invalid finder"})

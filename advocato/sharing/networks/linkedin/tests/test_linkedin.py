@@ -56,3 +56,35 @@ class TestLinkedIn(NetworkContract):
             )
         share = Share.objects.get(pk=share.pk)
         assert r"\(apply \#today\)" in fake.posts[share.external_id]["text"]
+
+    def test_partner_apps_refresh_tokens(self, start_fake, login, advocate, item):
+        from ....models import PostState
+
+        fake = start_fake("linkedin")
+        fake.issue_refresh_tokens = True
+        account = self.connect(login(advocate), fake)
+        assert account.refresh_token
+        fake.expire_tokens()
+        share = self.schedule(advocate, item)
+        share.refresh_from_db()
+        assert share.post_state == PostState.POSTED, share.error
+        account.refresh_from_db()
+        assert not account.needs_reconnect
+
+    def test_retry_without_the_author_finder_still_posts(self, fake, account, advocate, item):
+        import time_machine
+        from django.utils import timezone
+
+        from .... import posting
+        from ....models import PostState
+
+        fake.finder_permission = False  # most apps may not list a member's posts
+        fake.switches.fail = 1
+        share = self.schedule(advocate, item)
+        share.refresh_from_db()
+        assert share.post_state == PostState.SCHEDULED
+        with time_machine.travel(share.scheduled_for + timezone.timedelta(seconds=1)):
+            assert posting.post_due() == {"posted": 1}
+        share.refresh_from_db()
+        assert share.post_state == PostState.POSTED, share.error
+        assert len(fake.posts) == 1
