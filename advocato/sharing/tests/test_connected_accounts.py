@@ -217,3 +217,19 @@ def test_disconnected_account_keeps_scheduled_shares_waiting(start_fake, login, 
     share.refresh_from_db()
     assert share.post_state == PostState.SCHEDULED
     assert share.account == NetworkAccount.objects.get()
+
+
+def test_a_dialog_share_records_the_stated_audience_as_potential_reach(
+    start_fake, login, advocate, item
+):
+    from .. import services
+
+    fake = start_fake("mastodon")
+    client = login(advocate)
+    account = connect(client, "mastodon", fake)
+    client.post("/profile/networks/mastodon/audience/", {"audience": "1234"})
+    share = services.start_share(advocate, item, "mastodon", f"Read {item.url}", "")
+    assert (share.audience, share.audience_source) == (1234, Source.ADVOCATE)
+    assert account.pk == share.employee.networks.get().pk
+    other = services.start_share(advocate, item, "linkedin", f"Read {item.url}", "")
+    assert other.audience is None
