@@ -22,7 +22,7 @@ APP_PASSWORD = "abcd-efgh-ijkl-mnop"  # noqa: S105 - the fake's app password for
 def network_settings(settings):
     settings.ADVOCATO_SECRETS_KEY = Fernet.generate_key().decode()
     settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-    settings.NETWORK_TIMEOUT = 2.0
+    settings.NETWORK_TIMEOUT = 5.0
     return settings
 
 
