@@ -29,6 +29,7 @@ from .networks.base import (
     Profile,
     TokenInvalid,
     Tokens,
+    Transient,
     adapter_class,
     adapter_for,
     app_config,
@@ -135,6 +136,10 @@ def begin(session, employee, network: str, base: str, instance: str = "") -> str
             client_id = mastodon_app(adapter, instance, redirect_uri).client_id
         except NetworkError as error:
             raise ConnectError(error.message) from None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise ConnectError(
+                _("%(host)s does not answer like a Mastodon server.") % {"host": instance}
+            ) from None
     session[SESSION_KEY] = {
         "network": network,
         "state": state,
@@ -172,7 +177,9 @@ def finish(session, employee, network: str, params) -> NetworkAccount:
     instance = pending.get("instance", "")
     extra = {}
     if adapter.kind == "instance":
-        app = MastodonApp.objects.get(instance=instance)
+        app = MastodonApp.objects.filter(instance=instance).first()
+        if app is None:
+            raise ConnectError(_("This connection attempt expired. Try again."))
         extra = {
             "instance": instance,
             "client_id": app.client_id,
@@ -187,6 +194,9 @@ def finish(session, employee, network: str, params) -> NetworkAccount:
         profile = adapter.profile(account)
     except NetworkError as error:
         raise ConnectError(error.message) from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        logger.warning("Unexpected answer from %s while connecting", network, exc_info=True)
+        raise ConnectError(_("The network gave an answer we did not understand.")) from None
     return save_account(employee, network, account, profile)
 
 
@@ -214,6 +224,9 @@ def connect_bluesky(employee, handle: str, app_password: str) -> NetworkAccount:
         profile = adapter.profile(account)
     except NetworkError as error:
         raise ConnectError(error.message) from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        logger.warning("Unexpected answer from Bluesky while connecting", exc_info=True)
+        raise ConnectError(_("The network gave an answer we did not understand.")) from None
     return save_account(employee, "bluesky", account, profile)
 
 
@@ -318,14 +331,14 @@ def call(account: NetworkAccount, fn):
     try:
         ensure_fresh(account, adapter)
         try:
-            return fn(adapter, account)
+            return _guarded(fn, adapter, account)
         except TokenInvalid as error:
             if not (account.refresh_token_enc or account.app_password_enc):
                 mark_reconnect(account, error.message)
                 raise
             refresh(account, adapter)
             try:
-                return fn(adapter, account)
+                return _guarded(fn, adapter, account)
             except TokenInvalid as again:
                 mark_reconnect(account, again.message)
                 raise
@@ -333,6 +346,19 @@ def call(account: NetworkAccount, fn):
         message = _("Your connection can no longer be read. Reconnect your account.")
         mark_reconnect(account, message)
         raise TokenInvalid(message) from None
+
+
+def _guarded(fn, adapter, account):
+    """An answer that is not what the network documents is treated as transient: the next
+    attempt looks for the post before trying again."""
+    try:
+        return fn(adapter, account)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        logger.warning("Unexpected answer from %s", account.network, exc_info=True)
+        raise Transient(
+            _("%(network)s gave an answer we did not understand.")
+            % {"network": account.get_network_display()}
+        ) from None
 
 
 def refresh_expiring_tokens(now=None) -> int:
@@ -410,7 +436,9 @@ def remind_expiring(now=None) -> int:
             continue
         employee = account.employee
         link = site_base() + reverse("sharing:network_reconnect", args=[account.network])
-        with translation.override(employee.language or settings.LANGUAGE_CODE):
+        with translation.override(
+            employee.ui_language or employee.language or settings.LANGUAGE_CODE
+        ):
             context = {
                 "account": account,
                 "employee": employee,

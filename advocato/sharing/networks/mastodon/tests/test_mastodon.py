@@ -61,3 +61,32 @@ class TestMastodon(NetworkContract):
         response = client.get(f"{back.path}?{back.query}", follow=True)
         assert "You did not allow" in response.content.decode()
         assert not NetworkAccount.objects.exists()
+
+    def test_an_answer_we_do_not_understand_is_retried_not_a_crash(
+        self, fake, account, advocate, item, monkeypatch
+    ):
+        import time_machine
+        from django.utils import timezone
+
+        from .... import posting
+
+        monkeypatch.setattr(fake, "create_status", lambda request: {"unexpected": True})
+        share = self.schedule(advocate, item)
+        share.refresh_from_db()
+        assert share.post_state == "scheduled"
+        assert "did not understand" in share.error
+        monkeypatch.undo()
+        with time_machine.travel(share.scheduled_for + timezone.timedelta(seconds=1)):
+            assert posting.post_due() == {"posted": 1}
+        assert len(fake.posts) == 1
+
+    def test_a_server_that_is_not_mastodon_is_refused(self, start_fake, login, advocate, site):
+        from ....models import NetworkAccount
+
+        start_fake("mastodon")
+        site.add("/api/v1/apps", "<html>not mastodon</html>")
+        response = login(advocate).post(
+            "/profile/networks/mastodon/connect/", {"instance": site.url}
+        )
+        assert response.status_code == 400
+        assert not NetworkAccount.objects.exists()
