@@ -23,13 +23,15 @@ not granting the author finder), a crash at exactly that moment can still post t
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
+import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,6 +64,24 @@ MANUAL_REFRESH = timedelta(minutes=1)  # an advocate's "update figures" at most 
 DEFAULT_BEST = {"linkedin": (1, 9), "x": (2, 12), "mastodon": (3, 10), "bluesky": (2, 11)}
 BEST_MIN_SHARES = 20  # shares on a network before its own data decides
 BEST_MIN_SLOT = 3  # shares in a slot before it can win
+
+
+def patient(fn):
+    """Run a short database step again when SQLite says it is locked (another worker is
+    writing at that instant, beyond the busy timeout). PostgreSQL waits on row locks itself."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for attempt in range(20):
+            try:
+                return fn(*args, **kwargs)
+            except OperationalError as error:
+                if "locked" not in str(error) or attempt == 19:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    return wrapper
 
 
 class PostingError(Exception):
@@ -163,6 +183,7 @@ def cancel(share: Share) -> bool:
 # --- Posting -------------------------------------------------------------------------------
 
 
+@patient
 def claim(share_id: int, now=None) -> str | None:
     """Compare-and-set: only one worker gets the share. Returns the attempt token."""
     now = now or timezone.now()
@@ -184,6 +205,15 @@ def claim(share_id: int, now=None) -> str | None:
     return token if changed == 1 else None
 
 
+@patient
+def _prepare(share_id: int):
+    """The claimed share, the post's text with the tracked link, the link, and the item's
+    title and summary in the advocate's language (for the link card)."""
+    share = Share.objects.select_related("item", "link", "account", "employee").get(pk=share_id)
+    text, link = post_text(share)
+    return share, text, link, content.localise(share.item, share.employee.language)
+
+
 def post_text(share: Share) -> tuple[str, str]:
     link = links.link_url(share.link)
     return services.text_with_link(share.item, share.text, link), link
@@ -194,13 +224,11 @@ def post_share(share_id: int) -> str:
     token = claim(share_id)
     if token is None:
         return "not-claimed"
-    share = Share.objects.select_related("item", "link", "account", "employee").get(pk=share_id)
+    share, text, link, localised = _prepare(share_id)
     account = share.account
     if account is None:
         _finish(share, token, PostState.HELD, _("Connect your account again to post this."))
         return "held"
-    text, link = post_text(share)
-    localised = content.localise(share.item, share.employee.language)
 
     def publish(adapter, acc) -> Posted:
         # Any earlier attempt may have reached the network: look before posting again.
@@ -236,6 +264,7 @@ def post_share(share_id: int) -> str:
     return "posted"
 
 
+@patient
 def _record_posted(share: Share, token: str, posted: Posted, account: NetworkAccount) -> None:
     now = timezone.now()
     with transaction.atomic():
@@ -258,6 +287,7 @@ def _record_posted(share: Share, token: str, posted: Posted, account: NetworkAcc
         links.forget(share.link.code)
 
 
+@patient
 def _finish(share: Share, token: str, state: str, message: str) -> None:
     values = {"post_state": state, "error": message[:500], "changed_at": timezone.now()}
     if state == PostState.FAILED:
@@ -267,6 +297,7 @@ def _finish(share: Share, token: str, state: str, message: str) -> None:
     )
 
 
+@patient
 def _retry_later(share: Share, token: str, error: Transient) -> str:
     if share.attempts >= MAX_ATTEMPTS:
         message = _("%(reason)s We tried %(n)d times and gave up.") % {
