@@ -80,6 +80,15 @@ def demo(argv: list[str]) -> int:
     _django(*seed)
     if args.no_serve:
         return 0
+    from advocato.sharing.networks import demo as demo_networks
+
+    fakes = demo_networks.start(args.port)
+    print(
+        "\n  Fake social networks for connecting and posting (their control pages: /_fake/):\n"
+        + "".join(f"    {name:<9} {fake.url}\n" for name, fake in fakes.items())
+        + "  Sign in as anna.holm@nordlys.example, open your profile → Connected accounts.",
+        flush=True,
+    )
     print(
         f"\n  Advocato demo: {url}\n"
         f"  Sign in with one of these (password: {DEMO_PASSWORD}):\n"

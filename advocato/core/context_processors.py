@@ -26,10 +26,12 @@ NAVIGATION = [
     ("analytics:dashboard", _("Analytics"), ("analyst",)),
     ("analytics:content", _("Content results"), ("curator",)),
     ("people:adoption", _("Adoption"), ("analyst",)),
+    ("sharing:engagement_import", _("Import engagement"), ("analyst",)),
     ("people:list", _("People"), ("admin",)),
     ("people:groups", _("Groups"), ("admin",)),
     ("core:audit", _("Audit log"), ("admin",)),
     ("core:settings", _("Settings"), ("admin",)),
+    ("sharing:network_apps", _("Social networks"), ("admin",)),
     ("rewards:manage", _("Rewards catalogue"), ("admin",)),
     ("rewards:employee_of_month", _("Employee of the month"), ("admin",)),
 ]

@@ -13,3 +13,5 @@ class SharingConfig(AppConfig):
         from . import models
 
         audit.register(models.Guidelines)
+        # The secret never goes into the log; that it changed shows as its row's update.
+        audit.register(models.NetworkApp, exclude={"client_secret_enc"})

@@ -25,9 +25,28 @@ class ShareForm(forms.Form):
         error_messages={"required": _("Write something first.")},
     )
     mastodon_instance = forms.CharField(
-        label=_("Your Mastodon server"), required=False, max_length=200,
+        label=_("Your Mastodon server"),
+        required=False,
+        max_length=200,
         help_text=_("For example mastodon.social"),
-    )  # fmt: skip
+    )
+
+    # Direct posting through a connected account: the button pressed says when.
+    when = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), ("now", _("Post now")), ("at", _("Schedule")), ("best", _("Best time"))],
+    )
+    post_at = forms.DateTimeField(
+        label=_("Post at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}),
+        input_formats=[
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+        ],
+    )
 
     def clean_mastodon_instance(self):
         # People paste their profile address or handle: keep only the server's name.
@@ -43,8 +62,11 @@ class ShareForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("network") == "mastodon" and not data.get("mastodon_instance"):
+        direct = bool(data.get("when"))
+        if data.get("network") == "mastodon" and not data.get("mastodon_instance") and not direct:
             self.add_error("mastodon_instance", _("Which Mastodon server are you on?"))
+        if data.get("when") == "at" and not data.get("post_at"):
+            self.add_error("post_at", _("Choose when to post."))
         return data
 
 
@@ -52,11 +74,95 @@ class GuidelinesForm(forms.ModelForm):
     class Meta:
         model = Guidelines
         formfield_callback = https_urls
-        fields = ["banned_phrases", "disclosure_tag", "require_disclosure", "similar_colleagues",
-                  "policy_url"]  # fmt: skip
+        fields = [
+            "banned_phrases",
+            "disclosure_tag",
+            "require_disclosure",
+            "similar_colleagues",
+            "policy_url",
+        ]
         widgets = {"banned_phrases": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["similar_colleagues"].validators.append(MinValueValidator(1))
         guard_text_fields(self, ["disclosure_tag"])
+
+
+class BlueskyConnectForm(forms.Form):
+    handle = forms.CharField(
+        label=_("Your Bluesky handle"), max_length=253, help_text=_("For example anna.bsky.social")
+    )
+    app_password = forms.CharField(
+        label=_("An app password"),
+        max_length=64,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Make one in Bluesky: Settings → Privacy and security → App passwords. "
+            "Never give your main password."
+        ),
+    )
+
+
+class MastodonConnectForm(forms.Form):
+    instance = forms.CharField(
+        label=_("Your Mastodon server"), max_length=300, help_text=_("For example mastodon.social")
+    )
+
+
+class AudienceForm(forms.Form):
+    audience = forms.IntegerField(
+        label=_("Followers / connections"), min_value=0, max_value=100_000_000
+    )
+
+
+class EngagementForm(forms.Form):
+    reactions = forms.IntegerField(
+        label=_("Reactions"), min_value=0, max_value=10**9, required=False
+    )
+    comments = forms.IntegerField(label=_("Comments"), min_value=0, max_value=10**9, required=False)
+    reshares = forms.IntegerField(label=_("Reshares"), min_value=0, max_value=10**9, required=False)
+    impressions = forms.IntegerField(
+        label=_("Impressions"), min_value=0, max_value=10**10, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and all(v is None for v in data.values()):
+            raise forms.ValidationError(_("Enter at least one figure."))
+        return data
+
+
+class NetworkAppForm(forms.ModelForm):
+    client_secret = forms.CharField(
+        label=_("client secret"),
+        required=False,
+        max_length=300,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the secret already saved."),
+    )
+
+    class Meta:
+        from .models import NetworkApp
+
+        model = NetworkApp
+        formfield_callback = https_urls
+        fields = ["enabled", "client_id", "base_url"]
+
+    def save(self, commit=True):
+        app = super().save(commit=False)
+        if self.cleaned_data.get("client_secret"):
+            app.client_secret = self.cleaned_data["client_secret"]
+        if commit:
+            app.save()
+        return app
+
+
+class EngagementImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: link (the tracked link's code or address), reactions, comments, "
+            "reshares, impressions. Empty cells are left as they are."
+        ),
+    )

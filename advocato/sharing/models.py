@@ -14,6 +14,13 @@ from advocato.content.models import ContentItem
 from advocato.content.networks import NETWORKS
 from advocato.people.models import Employee
 
+from .crypto import Encrypted
+
+# Networks that can be connected for direct posting. Facebook and Instagram offer no posting to
+# personal profiles; they stay on the share dialog and the copy flow.
+DIRECT_NETWORKS = [(code, label) for code, label in NETWORKS if code in
+                   {"linkedin", "x", "mastodon", "bluesky"}]  # fmt: skip
+
 
 class Source(models.TextChoices):
     """Where a figure on a share came from; every figure says so."""
@@ -21,6 +28,14 @@ class Source(models.TextChoices):
     API = "api", _("the network")
     ADVOCATE = "advocate", _("stated by the advocate")
     IMPORT = "import", _("imported")
+
+
+class PostState(models.TextChoices):
+    SCHEDULED = "scheduled", _("scheduled")
+    POSTING = "posting", _("posting")
+    POSTED = "posted", _("posted")
+    HELD = "held", _("waiting for you to reconnect")
+    FAILED = "failed", _("not posted")
 
 
 class Share(models.Model):
@@ -66,6 +81,20 @@ class Share(models.Model):
     # Bumped by every save; the analytics rollups re-read shares changed since their last run.
     # Code that changes shares with QuerySet.update() must set it too.
     changed_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    # Direct posting (method="api"): the connected account, when to post and where it stands.
+    account = models.ForeignKey(
+        "NetworkAccount", null=True, blank=True, on_delete=models.SET_NULL, related_name="shares"
+    )
+    post_state = models.CharField(max_length=10, choices=PostState.choices, blank=True)
+    scheduled_for = models.DateTimeField(_("post at"), null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Set by the worker that claimed the share; only that worker may record the outcome.
+    attempt_token = models.CharField(max_length=32, blank=True)
+    posting_started_at = models.DateTimeField(null=True, blank=True)
+    # Sent to networks that honour one (Mastodon's Idempotency-Key; Bluesky's record key).
+    idempotency_key = models.CharField(max_length=40, blank=True)
+    engagement_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -129,3 +158,103 @@ class SharingProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee}"
+
+
+class NetworkApp(models.Model):
+    """The company's app on a network (client id and secret), entered by an admin. A network
+    without credentials is not offered for connecting. `base_url` points the adapter elsewhere
+    than the real network — the demo and the tests use it for the local fake networks."""
+
+    network = models.CharField(_("network"), max_length=12, choices=DIRECT_NETWORKS, unique=True)
+    enabled = models.BooleanField(_("offer to advocates"), default=True)
+    client_id = models.CharField(_("client id"), max_length=300, blank=True)
+    client_secret_enc = models.TextField(blank=True)
+    client_secret = Encrypted()
+    base_url = models.URLField(
+        _("address of the network"),
+        blank=True,
+        help_text=_("Leave empty for the real network. Only for testing against another server."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("network app")
+
+    def __str__(self) -> str:
+        return self.get_network_display()
+
+
+class MastodonApp(models.Model):
+    """Advocato registered as an app on a Mastodon server (done on first use, per server)."""
+
+    instance = models.CharField(max_length=300, unique=True)  # base URL, e.g. https://x.social
+    redirect_uri = models.CharField(max_length=500)
+    client_id = models.CharField(max_length=300)
+    client_secret_enc = models.TextField(blank=True)
+    client_secret = Encrypted()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.instance
+
+
+class NetworkAccount(models.Model):
+    """An advocate's connected account on one network. Tokens are encrypted at rest and deleted
+    with the row on disconnecting."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("connected")
+        RECONNECT = "reconnect", _("needs reconnecting")
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="networks")
+    network = models.CharField(_("network"), max_length=12, choices=DIRECT_NETWORKS)
+    instance = models.CharField(max_length=300, blank=True)  # Mastodon server / Bluesky PDS
+    external_id = models.CharField(max_length=300, blank=True)
+    handle = models.CharField(max_length=300, blank=True)
+    profile_url = models.URLField(max_length=500, blank=True)
+    access_token_enc = models.TextField(blank=True)
+    access_token = Encrypted()
+    refresh_token_enc = models.TextField(blank=True)
+    refresh_token = Encrypted()
+    app_password_enc = models.TextField(blank=True)
+    app_password = Encrypted()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    problem = models.CharField(max_length=500, blank=True)
+    audience = models.PositiveIntegerField(_("followers / connections"), null=True, blank=True)
+    audience_source = models.CharField(max_length=8, choices=Source.choices, blank=True)
+    audience_at = models.DateTimeField(null=True, blank=True)
+    reminded_for = models.DateTimeField(null=True, blank=True)  # the expiry we reminded about
+    connected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "network"], name="one_account_per_network")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} · {self.get_network_display()} · {self.handle}"
+
+    @property
+    def needs_reconnect(self) -> bool:
+        return self.status == self.Status.RECONNECT
+
+
+class EngagementReading(models.Model):
+    """Every engagement figure read or entered for a share, with its source: the history
+    behind the latest figures on `Share`."""
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="readings")
+    at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    reactions = models.PositiveIntegerField(null=True)
+    comments = models.PositiveIntegerField(null=True)
+    reshares = models.PositiveIntegerField(null=True)
+    impressions = models.PositiveIntegerField(null=True)
+    members_reached = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.share_id} @ {self.at:%Y-%m-%d %H:%M} ({self.source})"

@@ -39,7 +39,15 @@ def start_share(employee, item, network: str, text: str, suggested_text: str = "
                 method: str = Share.Method.DIALOG) -> Share:  # fmt: skip
     """Record the share and mint its tracked link. The text is stored as written; the link is
     put into it by the caller (see `text_with_link`)."""
+    from .models import NetworkAccount
+
     distance = edit_distance(suggested_text, text)
+    # Potential reach: the advocate's audience on this network now (read from a connected
+    # account, or stated by them); a direct post refreshes it when it goes out.
+    account = NetworkAccount.objects.filter(employee=employee, network=network).first()
+    reach = {}
+    if account is not None and account.audience is not None:
+        reach = {"audience": account.audience, "audience_source": account.audience_source}
     share = Share.objects.create(
         employee=employee,
         item=item,
@@ -49,6 +57,7 @@ def start_share(employee, item, network: str, text: str, suggested_text: str = "
         edited=distance > 0,
         edit_distance=distance,
         method=method,
+        **reach,
     )
     links.mint_link(share)
     return share

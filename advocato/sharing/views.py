@@ -4,6 +4,7 @@ advocate's own shares, and an item's results for curators and analysts."""
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,9 +23,26 @@ from advocato.core.permissions import employee_required, role_required
 from advocato.links import services as links
 from advocato.links.models import Click
 
-from . import services
-from .forms import ShareForm
-from .models import Guidelines, Share, SharingProfile
+from . import connections, posting, services
+from .forms import (
+    AudienceForm,
+    BlueskyConnectForm,
+    EngagementForm,
+    EngagementImportForm,
+    MastodonConnectForm,
+    NetworkAppForm,
+    ShareForm,
+)
+from .models import (
+    DIRECT_NETWORKS,
+    Guidelines,
+    NetworkApp,
+    PostState,
+    Share,
+    SharingProfile,
+    Source,
+)
+from .networks.base import Engagement
 
 
 def _visible_item(employee, pk: int) -> ContentItem:
@@ -61,7 +80,20 @@ def compose(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         checks = services.check_post(employee, item, data["network"], data["text"])
-        if not any(c.level == "error" for c in checks):
+        if not any(c.level == "error" for c in checks) and data.get("when"):
+            post_at = data.get("post_at")
+            if post_at is not None and timezone.is_naive(post_at):
+                post_at = timezone.make_aware(post_at, _employee_zone(employee))
+            try:
+                share = posting.schedule_share(
+                    employee, item, data["network"], data["text"],
+                    _starting_text(item, employee, data["network"]), data["when"], post_at,
+                )  # fmt: skip
+            except posting.PostingError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("sharing:handoff", pk=share.pk)
+        elif not any(c.level == "error" for c in checks):
             share = services.start_share(
                 employee,
                 item,
@@ -90,6 +122,11 @@ def compose(request, pk: int):
             "checks": checks,
             "text": localised,
             "guidelines": Guidelines.get(),
+            "account": connections.account_for(employee, network)
+            if network in dict(connections.offered_networks())
+            else None,
+            "direct_networks": dict(DIRECT_NETWORKS),
+            "best": posting.best_time(network) if network in dict(DIRECT_NETWORKS) else None,
         },
     )
 
@@ -123,6 +160,8 @@ def _own_share(request, pk: int) -> Share:
 @employee_required
 def handoff(request, pk: int):
     share = _own_share(request, pk)
+    if share.method == Share.Method.API:
+        return _direct_share(request, share)
     link = links.link_url(share.link, request.build_absolute_uri("/"))
     text = services.text_with_link(share.item, share.text, link)
     profile = SharingProfile.objects.filter(employee=request.employee).first()
@@ -226,3 +265,256 @@ def item_results(request, pk: int):
         {"item": item, "by_network": ordered(by_network), "by_employee": ordered(by_employee)[:50],
          "shares": len(shares)},
     )  # fmt: skip
+
+
+# --- Connected networks ----------------------------------------------------------------------
+
+
+def _employee_zone(employee):
+    try:
+        return ZoneInfo(employee.time_zone)
+    except (ValueError, KeyError):
+        return timezone.get_current_timezone()
+
+
+def _direct_share(request, share: Share):
+    form = EngagementForm()
+    return render(
+        request,
+        "sharing/direct_share.html",
+        {
+            "share": share,
+            "post": posting.post_text(share)[0],
+            "network_label": dict(networks.NETWORKS)[share.network],
+            "engagement_form": form,
+            "pending": share.post_state in {PostState.SCHEDULED, PostState.POSTING},
+            "readings": share.readings.all()[:10],
+        },
+    )
+
+
+@employee_required
+@require_POST
+def cancel(request, pk: int):
+    share = _own_share(request, pk)
+    if posting.cancel(share):
+        messages.success(request, _("The post is cancelled; nothing was posted."))
+    else:
+        messages.error(request, _("This post can no longer be cancelled."))
+    return redirect("sharing:handoff", pk=share.pk)
+
+
+@employee_required
+@require_POST
+def refresh_figures(request, pk: int):
+    """Read the post's figures from the network now (at most once a minute)."""
+    share = _own_share(request, pk)
+    if share.post_state != PostState.POSTED:
+        raise Http404(_("This post is not out yet."))
+    if share.engagement_at and share.engagement_at > timezone.now() - posting.MANUAL_REFRESH:
+        messages.info(request, _("The figures were read less than a minute ago."))
+    elif posting.refresh_engagement(share):
+        messages.success(request, _("The figures are up to date."))
+    else:
+        messages.error(request, _("The network did not give the figures just now."))
+    return redirect("sharing:handoff", pk=share.pk)
+
+
+@employee_required
+@require_POST
+def enter_engagement(request, pk: int):
+    """The advocate states the figures the network does not give us."""
+    share = _own_share(request, pk)
+    form = EngagementForm(request.POST)
+    if share.engagement_source == Source.API:
+        messages.error(request, _("These figures come from the network and update by themselves."))
+        return redirect("sharing:handoff", pk=share.pk)
+    if not form.is_valid():
+        if share.method == Share.Method.API:
+            return render(
+                request,
+                "sharing/direct_share.html",
+                {"share": share, "post": posting.post_text(share)[0], "engagement_form": form,
+                 "network_label": dict(networks.NETWORKS)[share.network],
+                 "readings": share.readings.all()[:10]},
+                status=400,
+            )  # fmt: skip
+        for error in form.non_field_errors() + [e for f in form.errors.values() for e in f]:
+            messages.error(request, error)
+        return redirect("sharing:mine")
+    posting.save_engagement(share, Engagement(**form.cleaned_data), Source.ADVOCATE)
+    messages.success(request, _("Thank you — your figures are saved."))
+    return redirect("sharing:handoff", pk=share.pk)
+
+
+def _networks_context(employee, **forms):
+    accounts = {a.network: a for a in employee.networks.all()}
+    offered = dict(connections.offered_networks())
+    rows = []
+    for code, label in DIRECT_NETWORKS:
+        account = accounts.get(code)
+        rows.append({
+            "code": code, "label": label, "account": account, "offered": code in offered,
+            "expiring": account is not None and account.expires_at is not None
+            and not account.refresh_token_enc and not account.app_password_enc
+            and account.expires_at < timezone.now() + connections.REMIND_BEFORE,
+        })  # fmt: skip
+    return {
+        "network_rows": rows,
+        "mastodon_form": forms.get("mastodon_form")
+        or MastodonConnectForm(initial={"instance": connections.demo_instance()}),
+        "bluesky_form": forms.get("bluesky_form") or BlueskyConnectForm(),
+        "audience_form": AudienceForm(),
+    }
+
+
+@employee_required
+def networks_page(request):
+    return render(request, "sharing/networks.html", _networks_context(request.employee))
+
+
+def _known_network(network: str) -> str:
+    if network not in dict(DIRECT_NETWORKS):
+        raise Http404(_("No such network."))
+    return network
+
+
+@employee_required
+@require_POST
+def network_connect(request, network: str):
+    network = _known_network(network)
+    employee = request.employee
+    base = request.build_absolute_uri("/")
+    try:
+        if network == "bluesky":
+            form = BlueskyConnectForm(request.POST)
+            if not form.is_valid():
+                context = _networks_context(employee, bluesky_form=form)
+                return render(request, "sharing/networks.html", context, status=400)
+            connections.connect_bluesky(
+                employee, form.cleaned_data["handle"], form.cleaned_data["app_password"]
+            )
+            messages.success(request, _("Bluesky is connected."))
+            return redirect("sharing:networks")
+        instance = ""
+        if network == "mastodon":
+            form = MastodonConnectForm(request.POST)
+            if not form.is_valid():
+                context = _networks_context(employee, mastodon_form=form)
+                return render(request, "sharing/networks.html", context, status=400)
+            instance = form.cleaned_data["instance"]
+        return redirect(connections.begin(request.session, employee, network, base, instance))
+    except connections.ConnectError as error:
+        if network == "mastodon":
+            form = MastodonConnectForm(request.POST)
+            form.is_valid()
+            form.add_error("instance", str(error))
+            context = _networks_context(employee, mastodon_form=form)
+        elif network == "bluesky":
+            form = BlueskyConnectForm(request.POST)
+            form.is_valid()
+            form.add_error(None, str(error))
+            context = _networks_context(employee, bluesky_form=form)
+        else:
+            messages.error(request, str(error))
+            return redirect("sharing:networks")
+        return render(request, "sharing/networks.html", context, status=400)
+
+
+@employee_required
+def network_reconnect(request, network: str):
+    """One click from the reminder e-mail: straight to the network's "allow" page."""
+    network = _known_network(network)
+    account = connections.account_for(request.employee, network)
+    if network == "bluesky" or (network == "mastodon" and account is None):
+        return redirect("sharing:networks")
+    try:
+        url = connections.begin(
+            request.session, request.employee, network, request.build_absolute_uri("/"),
+            account.instance if account else "",
+        )  # fmt: skip
+    except connections.ConnectError as error:
+        messages.error(request, str(error))
+        return redirect("sharing:networks")
+    return redirect(url)
+
+
+@employee_required
+def network_callback(request, network: str):
+    network = _known_network(network)
+    try:
+        account = connections.finish(request.session, request.employee, network, request.GET)
+    except connections.ConnectError as error:
+        messages.error(request, str(error))
+        return redirect("sharing:networks")
+    messages.success(
+        request,
+        _("%(network)s is connected as %(handle)s.")
+        % {"network": account.get_network_display(), "handle": account.handle},
+    )
+    return redirect("sharing:networks")
+
+
+@employee_required
+@require_POST
+def network_disconnect(request, network: str):
+    network = _known_network(network)
+    if connections.disconnect(request.employee, network):
+        messages.success(request, _("Disconnected. Advocato no longer holds your tokens."))
+    return redirect("sharing:networks")
+
+
+@employee_required
+@require_POST
+def network_audience(request, network: str):
+    network = _known_network(network)
+    account = connections.account_for(request.employee, network)
+    form = AudienceForm(request.POST)
+    if account is None:
+        raise Http404(_("This network is not connected."))
+    if not form.is_valid():
+        messages.error(request, _("Give your number of followers as a whole number."))
+        return redirect("sharing:networks")
+    connections.state_audience(account, form.cleaned_data["audience"])
+    messages.success(request, _("Saved."))
+    return redirect("sharing:networks")
+
+
+@role_required("admin")
+def network_apps(request):
+    """The company's apps on each network (client id and secret), entered by an admin."""
+    forms = []
+    saved = False
+    for code, label in DIRECT_NETWORKS:
+        instance = NetworkApp.objects.filter(network=code).first() or NetworkApp(network=code)
+        form = NetworkAppForm(
+            request.POST if request.method == "POST" and request.POST.get("network") == code
+            else None, instance=instance, prefix=code,
+        )  # fmt: skip
+        if form.is_bound and form.is_valid():
+            form.save()
+            saved = True
+        forms.append({"code": code, "label": label, "form": form,
+                      "has_secret": bool(instance.client_secret_enc)})  # fmt: skip
+    if saved:
+        messages.success(request, _("Saved."))
+        return redirect("sharing:network_apps")
+    bound = any(f["form"].is_bound for f in forms)
+    return render(request, "sharing/network_apps.html", {"apps": forms},
+                  status=400 if bound else 200)  # fmt: skip
+
+
+@role_required("analyst", "curator")
+def engagement_import(request):
+    """An analyst imports engagement figures a network gives no API for (CSV)."""
+    form = EngagementImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        rows, problems = posting.parse_engagement_csv(form.cleaned_data["file"].read())
+        if not problems:
+            count = posting.import_engagement(rows)
+            messages.success(request, _("Imported figures for %(n)d shares.") % {"n": count})
+            return redirect("sharing:engagement_import")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "sharing/engagement_import.html", {"form": form, "problems": problems},
+                  status=status)  # fmt: skip

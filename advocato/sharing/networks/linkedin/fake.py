@@ -1,0 +1,250 @@
+"""A local LinkedIn: OAuth (authorization code), `/v2/userinfo`, the versioned Posts API
+(`POST /rest/posts` → 201 + `x-restli-id`; the finder by author), `memberFollowersCount` and
+`memberCreatorPostAnalytics`, with LinkedIn's error bodies."""
+
+from __future__ import annotations
+
+import time
+
+from ..fake import FakeNetwork, Reply, Request
+
+METRIC_TYPE = "com.linkedin.adsexternalapi.memberanalytics.v1.CreatorPostAnalyticsMetricTypeV1"
+
+
+class FakeLinkedIn(FakeNetwork):
+    name = "LinkedIn"
+    token_lifetime = 60 * 24 * 3600  # about 60 days
+    routes = [
+        ("GET", r"/oauth/v2/authorization", "authorize", False),
+        ("POST", r"/oauth/v2/authorization", "authorize", False),
+        ("POST", r"/oauth/v2/accessToken", "access_token", False),
+        ("GET", r"/v2/userinfo", "userinfo", True),
+        ("GET", r"/rest/memberFollowersCount", "followers", True),
+        ("POST", r"/rest/posts", "create_post", True),
+        ("GET", r"/rest/posts", "find_posts", True),
+        ("GET", r"/rest/memberCreatorPostAnalytics", "analytics", True),
+    ]
+
+    def __init__(self, client_id="li-client", client_secret="li-secret", **kwargs):  # noqa: S107
+        super().__init__(**kwargs)
+        self.client_id, self.client_secret = client_id, client_secret
+        self.issue_refresh_tokens = False  # only LinkedIn's partner apps get them
+        self.analytics_permission = True
+        self.finder_permission = True  # GET /rest/posts?q=author needs r_member_social
+
+    def token_error(self, problem):
+        if problem == "expired":
+            return 401, {
+                "status": 401,
+                "serviceErrorCode": 65600,
+                "code": "EXPIRED_ACCESS_TOKEN",
+                "message": "The token used in the request has expired",
+            }
+        return 401, {
+            "status": 401,
+            "serviceErrorCode": 65601,
+            "code": "REVOKED_ACCESS_TOKEN",
+            "message": "The token used in the request has been revoked by the user",
+        }
+
+    def rate_limited(self):
+        return Reply(
+            429,
+            {
+                "status": 429,
+                "message": "Resource level throttle APPLICATION DAY "
+                "limit for calls to this resource is reached.",
+            },
+            {"Retry-After": str(self.switches.retry_after)},
+        )
+
+    def server_error(self):
+        return Reply(503, {"status": 503, "message": "Service Unavailable"})
+
+    def _versioned(self, request: Request) -> None:
+        if not request.headers.get("linkedin-version"):
+            raise Reply(
+                400,
+                {
+                    "status": 400,
+                    "code": "VERSION_MISSING",
+                    "message": "A version must be present. Please specify a version "
+                    "by adding the LinkedIn-Version header.",
+                },
+            )
+        if request.headers.get("x-restli-protocol-version") != "2.0.0":
+            raise Reply(400, {"status": 400, "message": "Rest.li protocol 2.0.0 is required."})
+
+    def authorize(self, request: Request):
+        return self.consent(
+            request, lambda cid, uri: cid == self.client_id and uri.startswith("http")
+        )
+
+    def access_token(self, request: Request):
+        form = request.form
+        if (
+            form.get("client_id") != self.client_id
+            or form.get("client_secret") != self.client_secret
+        ):
+            raise Reply(
+                401,
+                {"error": "invalid_client", "error_description": "Client authentication failed"},
+            )
+        if form.get("grant_type") == "authorization_code":
+            grant = self.take_code(form.get("code", ""))
+            if grant["redirect_uri"] != form.get("redirect_uri"):
+                raise Reply(
+                    400,
+                    {
+                        "error": "invalid_request",
+                        "error_description": "Unable to retrieve access token: "
+                        "appid/redirect uri/code verifier does not match",
+                    },
+                )
+            user = self.users[grant["user"]]
+        elif form.get("grant_type") == "refresh_token" and self.issue_refresh_tokens:
+            user_id = self.refresh_tokens.pop(form.get("refresh_token", ""), None)
+            if user_id is None:
+                raise Reply(
+                    400,
+                    {
+                        "error": "invalid_request",
+                        "error_description": "The provided refresh token is invalid",
+                    },
+                )
+            user = self.users[user_id]
+        else:
+            raise Reply(400, {"error": "unsupported_grant_type"})
+        access, refresh = self.issue(user)
+        body = {
+            "access_token": access,
+            "expires_in": self.token_lifetime,
+            "scope": "openid,profile,w_member_social,r_member_postAnalytics",
+        }
+        if self.issue_refresh_tokens:
+            body.update(refresh_token=refresh, refresh_token_expires_in=365 * 24 * 3600)
+        return body
+
+    def userinfo(self, request: Request):
+        user = self.current_user(request)
+        return {
+            "sub": user.id,
+            "name": user.name.replace(".", " ").title(),
+            "email_verified": True,
+            "locale": {"country": "DK", "language": "da"},
+        }
+
+    def followers(self, request: Request):
+        user = self.current_user(request)
+        self._versioned(request)
+        if not self.analytics_permission:
+            raise Reply(
+                403,
+                {
+                    "status": 403,
+                    "serviceErrorCode": 100,
+                    "code": "ACCESS_DENIED",
+                    "message": "Not enough permissions to access: memberFollowersCount.FINDER-me",
+                },
+            )
+        return {"elements": [{"memberFollowersCount": user.followers}], "paging": {}}
+
+    def create_post(self, request: Request):
+        user = self.current_user(request)
+        self._versioned(request)
+        data = request.json or {}
+        with self.lock:
+            self.post_requests += 1
+        if data.get("author") != f"urn:li:person:{user.id}":
+            raise Reply(
+                403,
+                {
+                    "status": 403,
+                    "serviceErrorCode": 100,
+                    "code": "ACCESS_DENIED",
+                    "message": "Not enough permissions to post as this author",
+                },
+            )
+        text = data.get("commentary", "")
+        if self.switches.reject or not text or len(text) > 3000:
+            raise Reply(
+                422,
+                {
+                    "status": 422,
+                    "code": "UNPROCESSABLE_ENTITY",
+                    "message": "Content is not allowed: commentary was rejected",
+                },
+            )
+        urn = f"urn:li:share:{self.new_id()}"
+        self.new_post(user, id=urn, text=text, article=(data.get("content") or {}).get("article"))
+        return Reply(201, "", {"x-restli-id": urn, "x-linkedin-id": urn})
+
+    def find_posts(self, request: Request):
+        user = self.current_user(request)
+        self._versioned(request)
+        if not self.finder_permission:
+            raise Reply(
+                403,
+                {
+                    "status": 403,
+                    "serviceErrorCode": 100,
+                    "code": "ACCESS_DENIED",
+                    "message": "Not enough permissions to access: posts.FINDER-author",
+                },
+            )
+        author = request.query.get("author", "")
+        if request.query.get("q") != "author" or author != f"urn:li:person:{user.id}":
+            raise Reply(400, {"status": 400, "message": "Invalid finder"})
+        mine = [p for p in self.posts.values() if p["user"] == user.id][::-1][:20]
+        return {
+            "elements": [
+                {
+                    "id": p["id"],
+                    "author": author,
+                    "commentary": p["text"],
+                    "content": {"article": p["article"]},
+                    "createdAt": int(p["created"] * 1000),
+                }
+                for p in mine
+            ],
+            "paging": {"start": 0, "count": 20},
+        }
+
+    def analytics(self, request: Request):
+        user = self.current_user(request)
+        self._versioned(request)
+        if not self.analytics_permission:
+            raise Reply(
+                403,
+                {
+                    "status": 403,
+                    "code": "ACCESS_DENIED",
+                    "message": "Not enough permissions to access: memberCreatorPostAnalytics",
+                },
+            )
+        entity = request.query.get("entity", "")
+        urn = entity.strip("()").split(":", 1)[-1]
+        post = self.posts.get(urn)
+        if post is None or post["user"] != user.id:
+            raise Reply(404, {"status": 404, "message": "Post not found"})
+        metrics = self.metrics(post)
+        count = {
+            "IMPRESSION": metrics["impressions"],
+            "MEMBERS_REACHED": metrics["reached"],
+            "REACTION": metrics["likes"],
+            "COMMENT": metrics["replies"],
+            "RESHARE": metrics["reposts"],
+        }.get(request.query.get("queryType", ""))
+        if count is None:
+            raise Reply(400, {"status": 400, "message": "Invalid queryType"})
+        return {
+            "elements": [
+                {
+                    "count": count,
+                    "metricType": {METRIC_TYPE: request.query["queryType"]},
+                    "targetEntity": {"share": urn},
+                }
+            ],
+            "paging": {"start": 0, "count": 10, "links": []},
+            "_at": int(time.time()),
+        }
