@@ -148,3 +148,36 @@ def best_text(best, weekday_names: list[str]) -> str:
         "shares."
     ) % {"day": weekday_names[weekday], "hour": hour, "ctr": number_format(ctr * 100, 1),
          "shares": shares}  # fmt: skip
+
+
+BEST_MIN_SHARES = 20  # shares on a network before its own data names a best time
+
+
+def best_slot(network: str, *, now=None, days: int = 180) -> tuple[int, int] | None:
+    """(weekday, hour) in the company's time zone whose shares on `network` earned the best
+    click-through over the last `days` — read from the rollups, like the heatmap — or None
+    while there are too few shares to say. Without any potential reach on record, clicks per
+    share decide instead."""
+    from zoneinfo import ZoneInfo
+
+    from advocato.core.models import Organisation
+
+    fill_if_stale()
+    now = now or timezone.now()
+    today = now.astimezone(ZoneInfo(Organisation.get().time_zone or "UTC")).date()
+    found = kpis.heatmap(kpis.Filters(start=today - timedelta(days=days), end=today), network)
+    cells = found["cells"]
+    if sum(cell["shares"] for row in cells for cell in row) < BEST_MIN_SHARES:
+        return None
+    if found["best"]:
+        return found["best"][0], found["best"][1]
+    slots = [
+        (cells[d][h]["clicks"] / cells[d][h]["shares"], -d, -h)
+        for d in range(7)
+        for h in range(24)
+        if cells[d][h]["shares"] >= kpis.MIN_SHARES_PER_SLOT
+    ]
+    if not slots:
+        return None
+    _rate, d, h = max(slots)
+    return -d, -h

@@ -32,14 +32,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import OperationalError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advocato.content import services as content
 from advocato.core.models import Organisation
 from advocato.links import services as links
-from advocato.links.models import Click
 
 from . import connections, services
 from .models import EngagementReading, NetworkAccount, PostState, Share, Source
@@ -62,8 +61,6 @@ MAX_RETRY_AFTER = 6 * 3600
 MANUAL_REFRESH = timedelta(minutes=1)  # an advocate's "update figures" at most this often
 # Before there is enough data: (weekday 0=Monday, hour) in the company's time zone.
 DEFAULT_BEST = {"linkedin": (1, 9), "x": (2, 12), "mastodon": (3, 10), "bluesky": (2, 11)}
-BEST_MIN_SHARES = 20  # shares on a network before its own data decides
-BEST_MIN_SLOT = 3  # shares in a slot before it can win
 
 
 def patient(fn):
@@ -355,30 +352,16 @@ def post_due(now=None) -> dict[str, int]:
 
 
 def best_slot(network: str, now=None) -> tuple[int, int, bool]:
-    """(weekday, hour, from our data?) with the best click-through — human clicks per share —
-    for this network in the company's time zone, over the last 180 days."""
-    now = now or timezone.now()
-    zone = ZoneInfo(Organisation.get().time_zone or "UTC")
-    rows = (
-        Share.objects.filter(network=network, confirmed_at__gte=now - timedelta(days=180))
-        .annotate(clicks=Count("link__clicks", filter=Q(link__clicks__kind=Click.Kind.HUMAN)))
-        .values_list("confirmed_at", "clicks")
-    )
-    shares: dict[tuple[int, int], int] = defaultdict(int)
-    clicks: dict[tuple[int, int], int] = defaultdict(int)
-    total = 0
-    for confirmed_at, count in rows.iterator():
-        local = confirmed_at.astimezone(zone)
-        slot = (local.weekday(), local.hour)
-        shares[slot] += 1
-        clicks[slot] += count
-        total += 1
-    candidates = [s for s, n in shares.items() if n >= BEST_MIN_SLOT]
-    if total < BEST_MIN_SHARES or not candidates:
+    """(weekday, hour, from our data?) with the best click-through for this network in the
+    company's time zone over the last 180 days — the analytics' best-time heatmap, read from
+    its rollups — or the network's usual good slot while there is too little data."""
+    from advocato.analytics import services as analytics
+
+    found = analytics.best_slot(network, now=now)
+    if found is None:
         weekday, hour = DEFAULT_BEST.get(network, (1, 9))
         return weekday, hour, False
-    weekday, hour = max(candidates, key=lambda s: (clicks[s] / shares[s], shares[s], -s[0]))
-    return weekday, hour, True
+    return found[0], found[1], True
 
 
 def best_time(network: str, now=None) -> datetime:

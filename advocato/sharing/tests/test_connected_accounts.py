@@ -143,10 +143,19 @@ def test_best_time_falls_back_then_learns_from_clicks(advocate, item, network_se
         for day, hour, clicks in ((3, 14, 5), (0, 10, 0)):
             share = services.start_share(advocate, item, "linkedin", "Look", "")
             when = monday - timedelta(weeks=week + 1) + timedelta(days=day, hours=hour - 8)
-            Share.objects.filter(pk=share.pk).update(confirmed_at=when)
+            Share.objects.filter(pk=share.pk).update(
+                created_at=when,
+                confirmed_at=when,
+                status="confirmed",
+                audience=200,
+                changed_at=timezone.now(),
+            )
             for n in range(clicks):
                 Click.objects.create(link=share.link, at=when, kind=Click.Kind.HUMAN,
                                      visitor=f"v{n}", token=f"t{share.pk}-{n}")  # fmt: skip
+    from advocato.analytics import rollups
+
+    rollups.fill()  # the worker's minute: best time reads the analytics rollups
     weekday, hour, ours = posting.best_slot("linkedin", monday)
     assert (weekday, hour, ours) == (3, 14, True)
     at = posting.best_time("linkedin", monday)
