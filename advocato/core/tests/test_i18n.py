@@ -29,9 +29,18 @@ def test_placeholders_survive_translation(language):
     catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
     wrong = []
     for entry in catalogue.translated_entries():
-        wanted = sorted(pattern.findall(entry.msgid))
-        translations = [entry.msgstr] if entry.msgstr else list(entry.msgstr_plural.values())
-        wrong += [entry.msgid for t in translations if sorted(pattern.findall(t)) != wanted]
+        if not entry.msgid_plural:
+            pairs = [(entry.msgid, entry.msgstr)]
+        else:  # the singular form against the singular, every other form against the plural
+            pairs = [
+                (entry.msgid if index == 0 else entry.msgid_plural, text)
+                for index, text in sorted(entry.msgstr_plural.items())
+            ]
+        wrong += [
+            entry.msgid
+            for english, text in pairs
+            if sorted(pattern.findall(text)) != sorted(pattern.findall(english))
+        ]
     assert wrong == []
 
 
