@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from advocato.content.models import Goal, Topic
 from advocato.content.networks import NETWORKS
@@ -74,7 +75,9 @@ def resolve_period(period: str, today: date) -> tuple[date, date] | None:
 class FilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), required=False)
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("start of a period", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
