@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.models import Goal
@@ -11,6 +12,8 @@ from advocato.people.models import Employee
 from advocato.people.validators import no_control_characters, no_formula
 
 from .models import Challenge, Reward, RuleVersion
+
+MAX_POINTS = 100_000
 
 
 class RulesForm(forms.ModelForm):
@@ -43,12 +46,19 @@ class RulesForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
+        # Points and caps stay far below what the ledger's columns hold, even multiplied.
+        for name in ("share_points", "click_points", "conversion_points", "suggestion_points",
+                     "streak_points", "share_cap", "click_cap", "conversion_cap"):  # fmt: skip
+            field = self.fields[name]
+            field.max_value = MAX_POINTS
+            field.validators.append(MaxValueValidator(MAX_POINTS))
+            field.widget.attrs["max"] = MAX_POINTS
         for code, label in NETWORKS:
             self.fields[f"network_{code}"] = forms.IntegerField(
                 label=_("Points per share on %(network)s") % {"network": label},
                 required=False,
                 min_value=0,
-                max_value=100000,
+                max_value=MAX_POINTS,
                 initial=instance.network_points.get(code) if instance.pk else None,
                 help_text=_("Empty: the points per share."),
             )
@@ -70,11 +80,19 @@ class RulesForm(forms.ModelForm):
                 continue
             name, sep, value = line.partition(":")
             name = name.strip().lower()
-            if not sep or not name or not value.strip().isdigit() or len(name) > 40:
+            value = value.strip()
+            if (
+                not sep
+                or not name
+                or not (value.isascii() and value.isdigit())
+                or len(name) > 40
+                or int(value) > MAX_POINTS
+            ):
                 raise forms.ValidationError(
-                    _("Line %(n)d: write “type: points”, e.g. “lead: 25”.") % {"n": n}
+                    _("Line %(n)d: write “type: points”, e.g. “lead: 25” (at most %(max)d).")
+                    % {"n": n, "max": MAX_POINTS}
                 )
-            kinds[name] = int(value.strip())
+            kinds[name] = int(value)
         return kinds
 
     def rule_values(self) -> dict:

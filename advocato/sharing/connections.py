@@ -295,21 +295,42 @@ def mark_reconnect(account: NetworkAccount, message: str) -> None:
 
 
 def refresh(account: NetworkAccount, adapter: Adapter) -> None:
-    """Renew the tokens; TokenInvalid (after marking the account) when that is impossible."""
-    try:
-        tokens = adapter.refresh(account)
-    except TokenInvalid as error:
-        mark_reconnect(account, error.message)
-        raise
-    except Permanent:
-        # The token endpoint refused the refresh token (revoked, or rotated away).
-        message = _("%(network)s no longer accepts your connection. Reconnect your account.") % {
-            "network": account.get_network_display()
-        }
-        mark_reconnect(account, message)
-        raise TokenInvalid(message) from None
-    _apply_tokens(account, tokens)
-    account.save(update_fields=["access_token_enc", "refresh_token_enc", "expires_at"])
+    """Renew the tokens; TokenInvalid (after marking the account) when that is impossible.
+
+    Refresh tokens are single-use on X and Bluesky: the account row is locked and read again
+    first, so two workers (or a worker and a page) never spend the same one — the second
+    finds the tokens already renewed and takes them."""
+    with transaction.atomic():
+        current = NetworkAccount.objects.select_for_update().get(pk=account.pk)
+        if (current.refresh_token_enc, current.access_token_enc) != (
+            account.refresh_token_enc,
+            account.access_token_enc,
+        ):
+            _adopt(account, current)
+            return
+        try:
+            tokens = _guarded(lambda a, acc: a.refresh(acc), adapter, current)
+        except TokenInvalid as error:
+            failure = error.message
+        except Permanent:
+            # The token endpoint refused the refresh token (revoked, or rotated away).
+            failure = _(
+                "%(network)s no longer accepts your connection. Reconnect your account."
+            ) % {"network": account.get_network_display()}
+        else:
+            _apply_tokens(current, tokens)
+            current.save(update_fields=["access_token_enc", "refresh_token_enc", "expires_at"])
+            _adopt(account, current)
+            return
+    # Outside the block: marking the account must not roll back with the failure.
+    mark_reconnect(account, failure)
+    raise TokenInvalid(failure)
+
+
+def _adopt(account: NetworkAccount, current: NetworkAccount) -> None:
+    account.access_token_enc = current.access_token_enc
+    account.refresh_token_enc = current.refresh_token_enc
+    account.expires_at = current.expires_at
 
 
 def ensure_fresh(account: NetworkAccount, adapter: Adapter) -> None:
@@ -373,6 +394,8 @@ def refresh_expiring_tokens(now=None) -> int:
             count += 1
         except NetworkError as error:
             logger.info("Token refresh for account %s failed: %s", account.pk, error.message)
+        except Exception:  # one account's surprise must not stop the others' renewal
+            logger.exception("Token refresh for account %s failed", account.pk)
     return count
 
 

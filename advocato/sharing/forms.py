@@ -123,7 +123,7 @@ class EngagementForm(forms.Form):
     comments = forms.IntegerField(label=_("Comments"), min_value=0, max_value=10**9, required=False)
     reshares = forms.IntegerField(label=_("Reshares"), min_value=0, max_value=10**9, required=False)
     impressions = forms.IntegerField(
-        label=_("Impressions"), min_value=0, max_value=10**10, required=False
+        label=_("Impressions"), min_value=0, max_value=10**9, required=False
     )
 
     def clean(self):

@@ -99,6 +99,15 @@ class Share(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["employee", "confirmed_at"])]
+        constraints = [
+            # One direct post of an item per network on its way at a time: a double-clicked
+            # "Post now" must not become two public posts.
+            models.UniqueConstraint(
+                fields=["employee", "item", "network"],
+                condition=models.Q(post_state__in=["scheduled", "posting", "held"]),
+                name="share_one_direct_post_on_its_way",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.employee} → {self.network}: {self.item}"

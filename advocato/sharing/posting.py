@@ -31,7 +31,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,6 +56,7 @@ from .networks.base import (
 logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # a claim older than this belongs to a worker that died
 MAX_ATTEMPTS = 6
+DOUBLE_POST_WINDOW = timedelta(minutes=10)  # a second "post now" this soon is a double click
 BACKOFF = [30, 120, 600, 1800, 3600]  # seconds before attempt 2, 3, ...
 MAX_RETRY_AFTER = 6 * 3600
 MANUAL_REFRESH = timedelta(minutes=1)  # an advocate's "update figures" at most this often
@@ -114,6 +115,21 @@ def schedule_share(
     if account is None or app_config(network) is None:
         raise PostingError(_("Connect your account on this network first (on your profile)."))
     post_at = check_when(when, at, network)
+    recently = Share.objects.filter(
+        employee=employee, item=item, network=network, method=Share.Method.API
+    ).filter(
+        Q(post_state__in=[PostState.SCHEDULED, PostState.POSTING, PostState.HELD])
+        | Q(post_state=PostState.POSTED, created_at__gte=timezone.now() - DOUBLE_POST_WINDOW)
+    )
+    if recently.exists():
+        raise PostingError(_("This item is already on its way to this network."))
+    try:
+        return _schedule(employee, item, network, text, suggested, account, post_at)
+    except IntegrityError:  # the same post, sent twice at the same moment
+        raise PostingError(_("This item is already on its way to this network.")) from None
+
+
+def _schedule(employee, item, network, text, suggested, account, post_at) -> Share:
     with transaction.atomic():
         share = services.start_share(
             employee, item, network, text, suggested, method=Share.Method.API
@@ -189,7 +205,11 @@ def claim(share_id: int, now=None) -> str | None:
         Share.objects.filter(pk=share_id)
         .filter(
             Q(post_state=PostState.SCHEDULED, scheduled_for__lte=now)
-            | Q(post_state=PostState.POSTING, posting_started_at__lt=now - LEASE)
+            | Q(
+                post_state=PostState.POSTING,
+                posting_started_at__lt=now - LEASE,
+                attempts__lt=MAX_ATTEMPTS,
+            )
         )
         .update(
             post_state=PostState.POSTING,
@@ -340,8 +360,24 @@ def due_share_ids(now=None, limit: int = 200) -> list[int]:
     )
 
 
+def give_up_stuck(now=None) -> int:
+    """Shares whose worker died on every one of their attempts are not tried for ever."""
+    now = now or timezone.now()
+    return Share.objects.filter(
+        post_state=PostState.POSTING,
+        posting_started_at__lt=now - LEASE,
+        attempts__gte=MAX_ATTEMPTS,
+    ).update(
+        post_state=PostState.FAILED,
+        changed_at=now,
+        error=_("Posting was interrupted %(n)d times; we gave up. Try again from the feed.")
+        % {"n": MAX_ATTEMPTS},
+    )
+
+
 def post_due(now=None) -> dict[str, int]:
     """The worker's sweep: every share that is due (or whose worker died) is tried once."""
+    give_up_stuck(now)
     outcomes: dict[str, int] = defaultdict(int)
     for share_id in due_share_ids(now):
         outcomes[post_share(share_id)] += 1
@@ -491,7 +527,7 @@ def parse_engagement_csv(raw: bytes) -> tuple[list[tuple[Share, Engagement]], li
             value = (row.get(column) or "").strip()
             if not value:
                 continue
-            if not value.isdigit() or len(value) > 10:
+            if not (value.isascii() and value.isdigit()) or int(value) > 10**9:
                 problems.append(
                     _("Line %(line)d: %(column)s must be a whole number ≥ 0.")
                     % {"line": line, "column": column}
@@ -506,8 +542,17 @@ def parse_engagement_csv(raw: bytes) -> tuple[list[tuple[Share, Engagement]], li
 
 
 def import_engagement(rows: list[tuple[Share, Engagement]]) -> int:
+    """Save imported figures; each share's new figures go into the audit log."""
+    from dataclasses import asdict
+
+    from advocato.core import audit
+
     now = timezone.now()
     with transaction.atomic():
         for share, figures in rows:
+            before = {"reactions": share.reactions, "comments": share.comments,
+                      "reshares": share.reshares, "impressions": share.impressions}  # fmt: skip
             save_engagement(share, figures, Source.IMPORT, now)
+            after = {k: v for k, v in asdict(figures).items() if v is not None}
+            audit.record("update", share, before=before, after=after)
     return len(rows)

@@ -184,6 +184,10 @@ def handoff(request, pk: int):
 @require_POST
 def confirm(request, pk: int):
     share = _own_share(request, pk)
+    if share.method == Share.Method.API:
+        # A direct post is confirmed by the network's answer, never by hand.
+        messages.error(request, _("Advocato posts this one for you; it counts once it is out."))
+        return redirect("sharing:mine")
     services.confirm(share)
     messages.success(request, _("Thank you for sharing! Your link counts its clicks from now on."))
     return redirect("sharing:mine")

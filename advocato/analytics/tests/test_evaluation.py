@@ -134,7 +134,7 @@ def test_pdf_is_in_the_readers_language(quarter, login, analyst):
     response = login(analyst).get(pdf_url())
     assert response.status_code == 200
     text = pdf_text(response.content).replace("\xa0", " ")
-    assert "Potential reach 1 234" in text  # Norwegian groups thousands with a space
+    assert "Potensiell rekkevidde 1 234" in text  # Norwegian words; thousands grouped by a space
     assert "30. september 2026" in text
 
 

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from advocato.conftest import make_employee
+
 from ..conftest import connect
 from ..models import EngagementReading, NetworkAccount, NetworkApp, PostState, Share, Source
 
@@ -126,6 +128,15 @@ def test_analyst_imports_engagement_csv(login, analyst, advocate, item):
     assert client.post("/shares/engagement/import/", {"file": good}).status_code == 302
     share.refresh_from_db()
     assert (share.reactions, share.comments, share.engagement_source) == (12, 3, "import")
+    # An admin's import is in the audit log (analysts' changes are not audited, by design).
+    from advocato.core.models import AuditEntry
+
+    admin_client = login(make_employee("boss@example.com", role="admin"))
+    again = io.BytesIO(f"link,reactions\n{share.link.code},14\n".encode())
+    again.name = "figures.csv"
+    assert admin_client.post("/shares/engagement/import/", {"file": again}).status_code == 302
+    entry = AuditEntry.objects.get(object_type="sharing.Share", object_id=str(share.pk))
+    assert (entry.before["reactions"], entry.after["reactions"]) == (12, 14)
 
 
 def test_best_time_falls_back_then_learns_from_clicks(advocate, item, network_settings):
