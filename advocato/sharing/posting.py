@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from advocato.content import services as content
@@ -242,6 +242,16 @@ def post_share(share_id: int) -> str:
     if token is None:
         return "not-claimed"
     share, text, link, localised = _prepare(share_id)
+    # What we write on the share for the advocate is in their language and on their clock.
+    person = share.employee
+    with (
+        translation.override(person.ui_language or person.language or None),
+        timezone.override(ZoneInfo(person.time_zone or "UTC")),
+    ):
+        return _post(share, token, text, link, localised)
+
+
+def _post(share: Share, token: str, text: str, link: str, localised) -> str:
     account = share.account
     if account is None:
         _finish(share, token, PostState.HELD, _("Connect your account again to post this."))

@@ -152,7 +152,10 @@ class LinkedInAdapter(Adapter):
         )
         for post in data.get("elements", []):
             article = (post.get("content") or {}).get("article") or {}
-            if article.get("source") == link or link in post.get("commentary", ""):
+            # The commentary holds the link as we sent it: "little text", with _ and the like
+            # escaped by a backslash.
+            commentary = (post.get("commentary") or "").replace("\\", "")
+            if article.get("source") == link or link in commentary:
                 urn = post["id"]
                 return Posted(urn, f"https://www.linkedin.com/feed/update/{urn}/")
         return None

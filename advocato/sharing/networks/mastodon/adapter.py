@@ -5,9 +5,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from ..base import Adapter, Engagement, Posted, Profile, Tokens
+from django.utils.translation import gettext as _
+
+from advocato.content import fetch
+
+from ..base import Adapter, Engagement, Permanent, Posted, Profile, Tokens
 
 SCOPES = "read write:statuses"
 
@@ -17,6 +21,21 @@ class MastodonAdapter(Adapter):
     label = "Mastodon"
     kind = "instance"
     idempotent = True
+
+    def call(self, method: str, url: str, **kwargs):
+        """Every request to an advocate's server is vetted again: a name that pointed at a
+        public address when they connected may point inside our network today."""
+        parts = urlsplit(url)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            addresses = fetch.resolve(parts.hostname or "", port)
+        except (OSError, UnicodeError, ValueError):
+            addresses = []
+        if not addresses or any(fetch.is_blocked_address(a) for a in addresses):
+            raise Permanent(
+                _("Your Mastodon server's address now leads somewhere Advocato does not go.")
+            )
+        return super().call(method, url, **kwargs)
 
     def register_app(self, instance: str, redirect_uri: str) -> tuple[str, str]:
         data = self.body(
