@@ -12,7 +12,6 @@ Potential reach and engagement belong to the share, on the day it was posted.
 
 from __future__ import annotations
 
-import math
 import statistics
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -609,7 +608,3 @@ def best_slot(network: str, *, days: int = 180, today: date | None = None) -> tu
         today = company_today()
     found = heatmap(Filters(start=today - timedelta(days=days), end=today), network)["best"]
     return (found[0], found[1]) if found else (1, 8)
-
-
-def finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None

@@ -17,10 +17,6 @@ from advocato.people.models import Employee, Language
 
 from . import kpis
 
-WEEKDAYS = [
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-]  # fmt: skip
-
 
 def weekday_names() -> list[str]:
     return [

@@ -3,8 +3,6 @@ scorecards, targets and the measurement settings, and the exports of every table
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +26,12 @@ def _filters(request, *, people: bool = True) -> tuple[FilterForm, kpis.Filters]
 
 def _query(request) -> str:
     return request.GET.urlencode()
+
+
+def _page(request, template: str, context: dict):
+    """Render an analytics page, saying when its figures were counted."""
+    context.setdefault("filled_at", services.filled_at())
+    return render(request, template, context)
 
 
 @role_required("analyst")
@@ -86,7 +90,7 @@ def dashboard(request):
         title=_("Active participation by department"),
         percent=True,
     )
-    return render(request, "analytics/dashboard.html", context)
+    return _page(request, "analytics/dashboard.html", context)
 
 
 @role_required("analyst", "curator")
@@ -113,7 +117,7 @@ def content(request):
             title=_("Clicks per share: own words against the suggested text"),
         ),
     }  # fmt: skip
-    return render(request, "analytics/content.html", context)
+    return _page(request, "analytics/content.html", context)
 
 
 @role_required("analyst", "curator")
@@ -140,7 +144,7 @@ def best_time(request):
         ),
         "table": tables.build("heatmap", f, request.employee),
     }  # fmt: skip
-    return render(request, "analytics/best_time.html", context)
+    return _page(request, "analytics/best_time.html", context)
 
 
 def _may_see_scorecard(viewer: Employee, subject: Employee) -> bool:
@@ -179,7 +183,7 @@ def scorecard(request, pk: int | None = None):
         "team": services.team_cards(viewer, f) if subject.pk == viewer.pk else [],
         "leaders": kpis.contributors(f, viewer, limit=5) if subject.pk == viewer.pk else None,
     }  # fmt: skip
-    return render(request, "analytics/scorecard.html", context)
+    return _page(request, "analytics/scorecard.html", context)
 
 
 @role_required("analyst", "curator")
@@ -249,7 +253,3 @@ def settings(request):
         messages.success(request, _("The measurement settings are saved."))
         return redirect("analytics:settings")
     return render(request, "analytics/settings.html", {"form": form})
-
-
-def with_filters(f: kpis.Filters, **changes) -> kpis.Filters:
-    return replace(f, **changes)
