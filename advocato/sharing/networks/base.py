@@ -7,6 +7,7 @@ import email.utils
 import hashlib
 import os
 import secrets
+from abc import ABC, abstractmethod
 from base64 import urlsafe_b64encode
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -117,7 +118,7 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge.decode()
 
 
-class Adapter:
+class Adapter(ABC):
     """One network's API. Subclasses set the class attributes and implement the calls."""
 
     network = ""
@@ -213,6 +214,36 @@ class Adapter:
 
     # --- The calls each network implements -------------------------------------------------
 
+    def refresh(self, account) -> Tokens:
+        raise TokenInvalid(
+            _("%(network)s connections cannot be renewed automatically. Reconnect your account.")
+            % {"network": self.label}
+        )
+
+    @abstractmethod
+    def profile(self, account) -> Profile:
+        """The connected person: id, name and audience (followers/connections) if given."""
+
+    @abstractmethod
+    def post(
+        self, account, *, text: str, link: str, title: str, description: str, key: str
+    ) -> Posted:
+        """Publish the post with its link card; the network's id and permalink."""
+
+    def find_post(self, account, *, link: str, key: str) -> Posted | None:
+        """Our post, if it is already on the network (found by its tracked link)."""
+        return None
+
+    @abstractmethod
+    def engagement(self, account, share) -> Engagement:
+        """The post's reactions, comments, reshares (and impressions where given)."""
+
+
+class OAuthAdapter(Adapter):
+    """A network the advocate connects by OAuth (LinkedIn, X, Mastodon); Bluesky connects
+    with an app password instead and has no such calls."""
+
+    @abstractmethod
     def authorize_url(
         self,
         *,
@@ -222,8 +253,9 @@ class Adapter:
         instance: str = "",
         client_id: str = "",
     ) -> str:
-        raise NotImplementedError
+        """Where to send the advocate to allow posting."""
 
+    @abstractmethod
     def exchange_code(
         self,
         *,
@@ -234,28 +266,7 @@ class Adapter:
         client_id: str = "",
         client_secret: str = "",
     ) -> Tokens:
-        raise NotImplementedError
-
-    def refresh(self, account) -> Tokens:
-        raise TokenInvalid(
-            _("%(network)s connections cannot be renewed automatically. Reconnect your account.")
-            % {"network": self.label}
-        )
-
-    def profile(self, account) -> Profile:
-        raise NotImplementedError
-
-    def post(
-        self, account, *, text: str, link: str, title: str, description: str, key: str
-    ) -> Posted:
-        raise NotImplementedError
-
-    def find_post(self, account, *, link: str, key: str) -> Posted | None:
-        """Our post, if it is already on the network (found by its tracked link)."""
-        return None
-
-    def engagement(self, account, share) -> Engagement:
-        raise NotImplementedError
+        """The tokens for the code the network sent back."""
 
 
 def adapter_class(network: str) -> type[Adapter]:

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 
 from django.utils.translation import gettext_lazy as _
 
-from ..base import Adapter, Engagement, Permanent, Posted, Profile, Tokens
+from ..base import Engagement, OAuthAdapter, Permanent, Posted, Profile, Tokens
 
 API_VERSION = "202505"
 RESTLI = {"LinkedIn-Version": API_VERSION, "X-Restli-Protocol-Version": "2.0.0"}
@@ -25,7 +25,7 @@ METRICS = {
 }
 
 
-class LinkedInAdapter(Adapter):
+class LinkedInAdapter(OAuthAdapter):
     network = "linkedin"
     label = "LinkedIn"
     default_base = "https://api.linkedin.com"

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from advocato.content import fetch
 
-from ..base import Adapter, Engagement, Permanent, Posted, Profile, Tokens
+from ..base import Engagement, OAuthAdapter, Permanent, Posted, Profile, Tokens
 
 SCOPES = "read write:statuses"
 
 
-class MastodonAdapter(Adapter):
+class MastodonAdapter(OAuthAdapter):
     network = "mastodon"
     label = "Mastodon"
     kind = "instance"

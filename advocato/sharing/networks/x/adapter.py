@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from ..base import Adapter, Engagement, Posted, Profile, Tokens
+from ..base import Engagement, OAuthAdapter, Posted, Profile, Tokens
 
 SCOPES = "tweet.read tweet.write users.read offline.access"
 
 
-class XAdapter(Adapter):
+class XAdapter(OAuthAdapter):
     network = "x"
     label = "X"
     default_base = "https://api.x.com"
