@@ -11,10 +11,10 @@ import random
 from decimal import Decimal
 
 from advocato.core.audit import acting_as
+from advocato.core.models import Organisation
 from advocato.people.models import Employee
 
 from . import rollups
-from .forms import company_today
 from .kpis import quarter_of
 from .models import Evaluation, Settings, Subscription, Target
 
@@ -61,7 +61,7 @@ def build(rng: random.Random, progress) -> dict:
         settings.save()
         analyst = Employee.objects.filter(role="analyst").order_by("pk").first()
         admin = Employee.objects.filter(role="admin").order_by("pk").first()
-        year, quarter = quarter_of(company_today())
+        year, quarter = quarter_of(Organisation.get().today())
         last = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
         for y, q in ((year, quarter), last):
             for kpi, kind, value in TARGETS:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from advocato.core.models import Organisation
 
-from . import charts, evaluation, forms, kpis, rollups
+from . import charts, evaluation, kpis, rollups
 from .models import Subscription
 
 logger = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def due_subscriptions(today: date) -> list[tuple[Subscription, Period]]:
             .select_related("employee")
             .order_by("pk")
         )
-        tz = rollups.company_tz()
+        tz = Organisation.get().zone
         for subscription in found:
             if subscription.created_at.astimezone(tz).date() > period.end + timedelta(days=1):
                 continue
@@ -202,7 +202,7 @@ def message(subscription: Subscription, period: Period, found: dict, connection=
 def send_digests(today: date | None = None) -> int:
     """Send every summary that is due; returns how many went out. One failing address does
     not stop the others: its period is given back and tried again on the next run."""
-    today = today or forms.company_today()
+    today = today or Organisation.get().today()
     due = due_subscriptions(today)
     if not due:
         return 0

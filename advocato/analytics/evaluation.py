@@ -43,7 +43,7 @@ TEXT_MAX = 10_000
 
 def check_quarter(year: int, quarter: int, *, today: date | None = None) -> None:
     """A quarter that has begun (nothing to evaluate in the future), from 2000 on."""
-    today = today or forms.company_today()
+    today = today or Organisation.get().today()
     if not 1 <= quarter <= 4 or not FIRST_YEAR <= year <= today.year:
         raise ValueError(f"no such quarter: {year} Q{quarter}")
     if kpis.quarter_bounds(year, quarter)[0] > today:
@@ -56,7 +56,7 @@ def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
 
 def recent_quarters(today: date | None = None, count: int = 5) -> list[tuple[int, int]]:
     """The current quarter and the `count - 1` before it, newest first."""
-    return forms.recent_quarters(today or forms.company_today(), count)
+    return forms.recent_quarters(today or Organisation.get().today(), count)
 
 
 def quarter_name(year: int, quarter: int) -> str:
@@ -82,7 +82,7 @@ def show(value, *, rate: bool = False, money: bool = False, currency: str = "") 
 
 def report(year: int, quarter: int, *, today: date | None = None) -> dict:
     """Everything the evaluation says about a quarter. Raises ValueError for a bad quarter."""
-    today = today or forms.company_today()
+    today = today or Organisation.get().today()
     check_quarter(year, quarter, today=today)
     # Fold in what is waiting when that is quick; the worker fills every minute otherwise.
     services.fill_if_stale()
@@ -181,29 +181,11 @@ def weekday_names() -> list[str]:
 
 
 def best_time_text(best) -> str:
-    if not best:
-        return _(
-            "Not enough shares yet to name a best time (at least %(n)s shares in one hour slot)."
-        ) % {"n": kpis.MIN_SHARES_PER_SLOT}
-    weekday, hour, ctr, shares = best
-    full = [
-        _("Monday"),
-        _("Tuesday"),
-        _("Wednesday"),
-        _("Thursday"),
-        _("Friday"),
-        _("Saturday"),
-        _("Sunday"),
-    ]
-    return _(
-        "Best time to post: %(day)s at %(hour)s:00, with a click-through of %(ctr)s over "
-        "%(shares)s shares."
-    ) % {
-        "day": full[weekday],
-        "hour": f"{hour:02d}",
-        "ctr": charts.format_percent(ctr),
-        "shares": charts.format_number(shares),
-    }
+    """The best slot in words — the same sentence as on the best-time page."""
+    from .services import best_text
+    from .tables import weekday_names as full_names
+
+    return best_text(best, full_names())
 
 
 def voice_text(voice: dict) -> str:

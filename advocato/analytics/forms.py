@@ -3,8 +3,7 @@ exports carry the same filters), and the admin's and analyst's settings forms.""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,11 +20,6 @@ from .kpis import Filters, quarter_bounds, quarter_of
 from .models import KPI, Settings, Target
 
 MAX_DAYS = 3 * 366
-
-
-def company_today() -> date:
-    tz = ZoneInfo(Organisation.get().time_zone or "UTC")
-    return datetime.now(tz).date()
 
 
 def recent_quarters(today: date, count: int = 6) -> list[tuple[int, int]]:
@@ -103,7 +97,7 @@ class FilterForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), required=False)
 
     def __init__(self, data=None, *, today: date | None = None, people: bool = True):
-        self.today = today or company_today()
+        self.today = today or Organisation.get().today()
         super().__init__(data)
         self.fields["period"].choices = period_choices(self.today)
         self.fields["network"].choices = [("", _("All networks")), *NETWORKS]

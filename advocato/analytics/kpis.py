@@ -22,11 +22,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.models import ContentItem, Topic
+from advocato.core.models import Organisation
 from advocato.people.models import Department, Employee, Team
 from advocato.people.privacy import nameable, ranked
 from advocato.people.services import in_programme
 
 from .models import KPI, RATE_KPIS, ConversionDay, Settings, ShareDay, Target
+from .rollups import day_bounds
 
 SUMS = [
     "shares", "reach", "engaged_shares", "engagement", "rated_engagement", "engaged_reach",
@@ -207,13 +209,7 @@ class Figure:
 
 def period_end(f: Filters):
     """The moment the period's last local day ends."""
-    from datetime import datetime, time
-    from zoneinfo import ZoneInfo
-
-    from advocato.core.models import Organisation
-
-    tz = ZoneInfo(Organisation.get().time_zone or "UTC")
-    return datetime.combine(f.end + timedelta(days=1), time(0), tzinfo=tz)
+    return day_bounds(f.end, Organisation.get().zone)[1]
 
 
 def registered_people(f: Filters) -> QuerySet[Employee]:
@@ -603,8 +599,6 @@ def best_slot(network: str, *, days: int = 180, today: date | None = None) -> tu
     """(weekday, hour) with the best click-through for a network over the last `days`, or
     Tuesday 08:00 (the field's usual advice: before the working day starts) without data."""
     if today is None:
-        from .forms import company_today
-
-        today = company_today()
+        today = Organisation.get().today()
     found = heatmap(Filters(start=today - timedelta(days=days), end=today), network)["best"]
     return (found[0], found[1]) if found else (1, 8)

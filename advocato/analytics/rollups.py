@@ -68,10 +68,6 @@ INSERT_SQL = (
 )
 
 
-def company_tz() -> ZoneInfo:
-    return ZoneInfo(Organisation.get().time_zone or "UTC")
-
-
 def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The moments a local day starts and ends (23 or 25 hours long on DST change days)."""
     start = datetime(day.year, day.month, day.day, tzinfo=tz)
@@ -144,7 +140,7 @@ class FillResult:
 def fill(*, batch: int = 50_000, now: float | None = None, progress=None) -> FillResult:
     """Bring the rollups up to date with every event written so far."""
     result = FillResult()
-    tz = company_tz()
+    tz = Organisation.get().zone
     state = FillState.objects.filter(source="clicks").first()
     if state and state.time_zone and state.time_zone != str(tz):
         # Days are the company's days: a new time zone moves every boundary.
@@ -176,7 +172,7 @@ def rebuild(*, progress=None) -> FillResult:
     from django.db.models import Max, Min
 
     reset()
-    tz = company_tz()
+    tz = Organisation.get().zone
     result = FillResult()
     marks = {}
     for source, model in (("clicks", Click), ("conversions", Conversion)):
@@ -346,7 +342,7 @@ def recount(keys: set[Key], tz: ZoneInfo | None = None, posted: set | None = Non
     collects the shares whose posting day was among them)."""
     if not keys:
         return 0
-    tz = tz or company_tz()
+    tz = tz or Organisation.get().zone
     shares = _shares({share_id for share_id, _day in keys})
     by_day: dict[date, set[int]] = defaultdict(set)
     for share_id, day in keys:
@@ -515,7 +511,7 @@ def _shares(ids: set[int]) -> dict[int, Share]:
 
 def expected() -> dict[Key, dict]:
     """Every rollup row as it should be, counted from scratch in one pass over the raw rows."""
-    tz = company_tz()
+    tz = Organisation.get().zone
     domains = Settings.get().domains
     shares = {
         s.pk: s

@@ -158,13 +158,12 @@ def best_slot(network: str, *, now=None, days: int = 180) -> tuple[int, int] | N
     click-through over the last `days` — read from the rollups, like the heatmap — or None
     while there are too few shares to say. Without any potential reach on record, clicks per
     share decide instead."""
-    from zoneinfo import ZoneInfo
 
     from advocato.core.models import Organisation
 
     fill_if_stale()
     now = now or timezone.now()
-    today = now.astimezone(ZoneInfo(Organisation.get().time_zone or "UTC")).date()
+    today = now.astimezone(Organisation.get().zone).date()
     found = kpis.heatmap(kpis.Filters(start=today - timedelta(days=days), end=today), network)
     cells = found["cells"]
     if sum(cell["shares"] for row in cells for cell in row) < BEST_MIN_SHARES:

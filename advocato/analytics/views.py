@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from advocato.content.networks import NETWORKS
 from advocato.core import charts as core_charts
+from advocato.core.models import Organisation
 from advocato.core.permissions import employee_required, has_role, role_required
 from advocato.people.models import Employee
 from advocato.people.privacy import can_name, managed_ids
 
 from . import charts, kpis, services, tables
-from .forms import FilterForm, SettingsForm, TargetForm, company_today, recent_quarters
+from .forms import FilterForm, SettingsForm, TargetForm, recent_quarters
 from .models import Settings
 
 
@@ -99,7 +100,7 @@ def content(request):
     services.fill_if_stale()
     voice = kpis.voice(f)
     names = ("content", "topics", "goals", "networks", "languages", "voice")
-    built = {name: tables.build(name, f, request.employee) for name in names}
+    built = {name: tables.build(name, f, request.employee, {"voice": voice}) for name in names}
     networks = built["networks"].rows
     context = {
         "form": form,
@@ -217,7 +218,7 @@ def export(request, name: str, fmt: str):
 
 @role_required("analyst")
 def targets(request):
-    today = company_today()
+    today = Organisation.get().today()
     quarters = recent_quarters(today, 1)
     year, quarter = quarters[0]
     chosen = request.GET.get("quarter") or request.POST.get("quarter") or ""

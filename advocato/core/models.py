@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -45,6 +48,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The company's time zone: its days, weeks and quarters are counted in it."""
+        return ZoneInfo(self.time_zone or "UTC")
+
+    def today(self) -> date:
+        return timezone.now().astimezone(self.zone).date()
 
     @classmethod
     def get(cls) -> Organisation:

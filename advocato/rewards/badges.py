@@ -10,8 +10,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advocato.core.models import Organisation
+
 from .models import BadgeAward, DailyScore, FoldState, PointEntry
-from .periods import add_months, company_tz, local_day, month_start
+from .periods import add_months, local_day, month_start
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def award(employee_ids, now: datetime | None = None) -> None:
         )
         streakers -= {e for e, code in have if code == "streak_4"}
         if streakers:
-            today = local_day(now, company_tz())
+            today = local_day(now, Organisation.get().zone)
             weeks = shares_by_week(streakers, today - timedelta(days=3650), today)
             for employee_id in streakers:
                 if any(streak_length(weeks[employee_id], w) >= 4 for w in weeks[employee_id]):
@@ -94,7 +96,7 @@ def award_monthly_top(now: datetime) -> None:
     """Once per ended month: the top 10 by points (among those who take part in rankings)."""
     from . import leaderboards
 
-    tz = company_tz()
+    tz = Organisation.get().zone
     last_month = add_months(month_start(local_day(now, tz)), -1)
     state, _created = FoldState.objects.get_or_create(name="top10")
     if state.marks and state.marks[-1] >= last_month.isoformat():

@@ -16,11 +16,12 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
+from advocato.core.models import Organisation
 from advocato.people.models import Employee
 
 from . import ledger, services
 from .models import Challenge, Kudos, PointEntry, Reward, RuleVersion
-from .periods import add_months, company_tz, local_day, month_start
+from .periods import add_months, local_day, month_start
 
 STEPS = 4
 
@@ -70,7 +71,7 @@ KUDOS = {
 def build(rng: random.Random, progress) -> dict:
     now = timezone.now()
     cutoff = now.replace(minute=0, second=0, microsecond=0)
-    tz = company_tz()
+    tz = Organisation.get().zone
     admin = Employee.objects.get(email="admin@nordlys.example")
     curator = Employee.objects.get(email="curator@nordlys.example")
     anna = Employee.objects.get(email="anna.holm@nordlys.example")

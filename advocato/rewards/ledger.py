@@ -46,11 +46,12 @@ from django.utils.translation import gettext as _
 
 from advocato.content.models import ContentItem
 from advocato.content.models import Status as ItemStatus
+from advocato.core.models import Organisation
 from advocato.links.models import Click, Conversion
 from advocato.sharing.models import Share
 
 from .models import DailyScore, FoldState, PointEntry, RuleVersion, Wallet
-from .periods import company_tz, day_start, local_day, week_start
+from .periods import day_start, local_day, week_start
 
 logger = logging.getLogger(__name__)
 SETTLE = timedelta(minutes=10)
@@ -141,7 +142,7 @@ def post(entries: list[PointEntry], tz=None, reversed_by_pk: dict | None = None)
     """Write entries with their wallet and score updates. Call inside the ledger lock."""
     if not entries:
         return
-    tz = tz or company_tz()
+    tz = tz or Organisation.get().zone
     reversed_by_pk = reversed_by_pk or {}
     PointEntry.objects.bulk_create(entries, batch_size=500)
     wallets: dict[int, int] = defaultdict(int)
@@ -286,7 +287,7 @@ def fold(now: datetime | None = None) -> int:
             # loses its work if a later batch fails.
             with transaction.atomic():
                 lock_ledger()
-                run = Run(now, company_tz(), RuleBook(), {}, set())
+                run = Run(now, Organisation.get().zone, RuleBook(), {}, set())
                 entries, cursor = step(run, cursor)
                 post(entries, run.tz)
             written += len(entries)
@@ -295,7 +296,7 @@ def fold(now: datetime | None = None) -> int:
                 break
     with transaction.atomic():
         lock_ledger()
-        run = Run(now, company_tz(), RuleBook(), {}, set())
+        run = Run(now, Organisation.get().zone, RuleBook(), {}, set())
         entries = _fold_streaks(run)
         post(entries, run.tz)
     written += len(entries)
@@ -630,7 +631,7 @@ def reverse_entry(entry: PointEntry, by, reason: str) -> PointEntry:
     if entry.points == 0:
         raise LedgerError(_("This entry earned no points; there is nothing to take back."))
     with transaction.atomic():
-        tz = company_tz()
+        tz = Organisation.get().zone
         lock_ledger()
         if PointEntry.objects.filter(reverses=entry).exists():
             raise LedgerError(_("These points were already taken back."))
@@ -668,7 +669,7 @@ def balance(employee) -> int:
 
 def verify() -> list[str]:
     """Problems where the running sums disagree with the ledger (empty: all agree)."""
-    tz = company_tz()
+    tz = Organisation.get().zone
     problems = []
     sums = dict(PointEntry.objects.values_list("employee_id").annotate(s=Sum("points")).order_by())
     wallets = dict(Wallet.objects.values_list("employee_id", "balance"))
@@ -713,7 +714,7 @@ def rebuild_scores() -> int:
     """Rebuild wallets and daily scores from the ledger (e.g. after the company's time zone
     changed). Returns the number of score rows."""
     with transaction.atomic():
-        tz = company_tz()
+        tz = Organisation.get().zone
         lock_ledger()
         DailyScore.objects.all().delete()
         scores = _scores_from_ledger(tz)

@@ -19,12 +19,6 @@ PERIODS = [
 ]
 
 
-def company_tz() -> ZoneInfo:
-    from advocato.core.models import Organisation
-
-    return ZoneInfo(Organisation.get().time_zone)
-
-
 def local_day(moment: datetime, tz: ZoneInfo) -> date:
     return moment.astimezone(tz).date()
 
@@ -90,4 +84,6 @@ def period(kind: str, anchor: date) -> Period:
 
 
 def today(tz: ZoneInfo | None = None) -> date:
-    return local_day(timezone.now(), tz or company_tz())
+    from advocato.core.models import Organisation
+
+    return local_day(timezone.now(), tz or Organisation.get().zone)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advocato.core import audit
+from advocato.core.models import Organisation
 from advocato.people import privacy
 from advocato.people.models import Employee
 
@@ -49,7 +50,7 @@ from .models import (
     Reward,
     Wallet,
 )
-from .periods import add_months, company_tz, day_start, local_day, month_start, week_start
+from .periods import add_months, day_start, local_day, month_start, week_start
 
 
 class RewardsError(Exception):
@@ -160,7 +161,7 @@ def _decide(redemption: Redemption, by, approve: bool, comment: str) -> Redempti
 
 def payroll_csv(first: date, last: date) -> str:
     """Approved monetary rewards decided in [first, last] (company days), one row each."""
-    tz = company_tz()
+    tz = Organisation.get().zone
     rows = (
         Redemption.objects.filter(
             status=Redemption.Status.APPROVED,
@@ -249,7 +250,7 @@ def _reached_at(challenge: Challenge, employee_ids: list[int]) -> dict[int, date
     """When each reached their final score: the time of their last entry that counted."""
     if not employee_ids:
         return {}
-    tz = company_tz()
+    tz = Organisation.get().zone
     entries = PointEntry.objects.filter(
         employee_id__in=employee_ids,
         at__gte=day_start(challenge.starts_on, tz),
@@ -271,7 +272,7 @@ def _reached_at(challenge: Challenge, employee_ids: list[int]) -> dict[int, date
 def settle_challenges(now: datetime | None = None) -> int:
     """Name the winners of challenges whose last day is over. Each is settled once."""
     now = now or timezone.now()
-    today = local_day(now, company_tz())
+    today = local_day(now, Organisation.get().zone)
     settled = 0
     for challenge in Challenge.objects.filter(status=Challenge.Status.OPEN, ends_on__lt=today):
         with transaction.atomic():
@@ -352,7 +353,7 @@ class Candidate:
 def month_candidates(month: date, limit: int = 5) -> list[Candidate]:
     """Proposed from the data: points, consistency (weeks with a share), conversions and
     kudos received in the month, each scaled to the month's best, weighted 4:3:2:1."""
-    tz = company_tz()
+    tz = Organisation.get().zone
     first = month_start(month)
     last = add_months(first, 1) - timedelta(days=1)
     people = Employee.objects.filter(privacy.ranked(None), is_active=True)
@@ -426,7 +427,7 @@ def recent_badges(viewer, days: int = 14, limit: int = 5):
     """Badges lately earned by people the viewer may name: the feed's news."""
     from .models import BadgeAward
 
-    tz = company_tz()
+    tz = Organisation.get().zone
     since = day_start(local_day(timezone.now(), tz) - timedelta(days=days), tz)
     return (
         BadgeAward.objects.filter(

@@ -414,7 +414,7 @@ def best_time(network: str, now=None) -> datetime:
     """The next occurrence of the best slot, at least a few minutes from now."""
     now = now or timezone.now()
     weekday, hour, _ours = best_slot(network, now)
-    zone = ZoneInfo(Organisation.get().time_zone or "UTC")
+    zone = Organisation.get().zone
     local = now.astimezone(zone)
     candidate = local.replace(hour=hour, minute=0, second=0, microsecond=0)
     candidate += timedelta(days=(weekday - local.weekday()) % 7)
