@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from advocato.content.models import Goal
 from advocato.content.networks import NETWORKS
 from advocato.people.models import Employee, Language
+from advocato.people.validators import spreadsheet_safe
 
 from . import kpis
 
@@ -216,10 +217,7 @@ def as_csv(table: Table, f: kpis.Filters) -> str:
     writer = csv.writer(out)
     writer.writerow([_("Period"), f.start.isoformat(), f.end.isoformat()])
     for line in _matrix(table):
-        # A spreadsheet must not run a cell as a formula (names are people's own text).
-        writer.writerow(
-            [f"'{v}" if isinstance(v, str) and v[:1] and v[0] in "=+-@\t\r" else v for v in line]
-        )
+        writer.writerow([spreadsheet_safe(v) for v in line])
     return out.getvalue()
 
 
@@ -231,9 +229,7 @@ def as_xlsx(table: Table, f: kpis.Filters) -> bytes:
     sheet.title = table.name[:31]
     sheet.append([_("Period"), f.start, f.end])
     for line in _matrix(table):
-        sheet.append(
-            [f"'{v}" if isinstance(v, str) and v[:1] and v[0] in "=+-@" else v for v in line]
-        )
+        sheet.append([spreadsheet_safe(v) for v in line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -18,6 +18,14 @@ def formula_problem(value: str) -> str:
     return ""
 
 
+def spreadsheet_safe(value):
+    """A cell for a CSV or XLSX file we write: text a spreadsheet would run as a formula
+    (people's names are their own text) gets a leading apostrophe; anything else as it is."""
+    if isinstance(value, str) and value[:1] in (*FORMULA_PREFIXES, "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def no_formula(value: str) -> None:
     problem = formula_problem(value or "")
     if problem:

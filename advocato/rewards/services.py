@@ -27,6 +27,7 @@ from advocato.core import audit
 from advocato.core.models import Organisation
 from advocato.people import privacy
 from advocato.people.models import Employee
+from advocato.people.validators import spreadsheet_safe
 
 from . import leaderboards
 from .ledger import (  # noqa: F401  (the app's facade)
@@ -180,10 +181,10 @@ def payroll_csv(first: date, last: date) -> str:
     for r in rows:
         writer.writerow(
             [
-                _safe(r.employee.name),
+                spreadsheet_safe(r.employee.name),
                 r.employee.email,
-                _safe(str(r.employee.department or "")),
-                _safe(r.reward.name),
+                spreadsheet_safe(str(r.employee.department or "")),
+                spreadsheet_safe(r.reward.name),
                 r.reward.kind,
                 f"{r.reward.value:.2f}",
                 r.reward.currency,
@@ -191,11 +192,6 @@ def payroll_csv(first: date, last: date) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t"} else text
 
 
 # --- Challenges ------------------------------------------------------------------------------
