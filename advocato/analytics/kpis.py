@@ -42,10 +42,10 @@ HOW = {
     "participation": _("People with at least one share in the period ÷ registered."),
     "shares": _("Posts shared in the period, on any network."),
     "reach": _("The sharers' audience on the network when they shared, added up."),
-    "engagement": _(
-        "Reactions + comments + reshares, where the network or the advocate reported them."
+    "engagement_rate": _(
+        "Reactions + comments + reshares ÷ potential reach, over the shares whose engagement "
+        "and audience are both known."
     ),
-    "engagement_rate": _("Engagement ÷ potential reach, over the shares with engagement figures."),
     "clicks": _(
         "Clicks by people on the tracked links in the period. Link previews, bots and "
         "the sharers' own clicks are left out."
@@ -65,7 +65,6 @@ HOW = {
         "Clicks per share on texts the sharers rewrote ÷ on texts shared as suggested, "
         "minus 1; over the shares posted in the period."
     ),
-    "ctr": _("Clicks ÷ potential reach of the shares posted in the period."),
 }
 
 

@@ -32,6 +32,7 @@ def _query(request) -> str:
 def _page(request, template: str, context: dict):
     """Render an analytics page, saying when its figures were counted."""
     context.setdefault("filled_at", services.filled_at())
+    context.setdefault("how", kpis.HOW)
     return render(request, template, context)
 
 

@@ -95,3 +95,28 @@ def test_the_invitation_email_is_in_the_invitees_language(
         )
     assert mail.outbox[0].body.startswith("Hej Dorte,")
     assert "Advocato" in mail.outbox[0].subject
+
+
+def test_the_catalogues_hold_every_string_the_code_uses(tmp_path):
+    """A string added to a template or to Python after the last `make messages` is in no
+    catalogue and would show in English: extract afresh into a copy and compare."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("xgettext") is None:
+        pytest.skip("gettext is not installed (apt-get install gettext): catalogue check skipped")
+    package = Path(advocato.__file__).parent
+    copy = tmp_path / "advocato"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "da", "--no-obsolete",
+         "--ignore", "*/tests/*", "--ignore", "settings_test.py", "--ignore", "*/fake.py"],
+        cwd=copy, check=True, capture_output=True,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "advocato.settings_test",
+             "PYTHONPATH": str(package.parent)},
+    )  # fmt: skip
+    fresh = polib.pofile(str(copy / "locale" / "da" / "LC_MESSAGES" / "django.po"))
+    known = {(e.msgctxt, e.msgid) for e in polib.pofile(str(LOCALE / "da/LC_MESSAGES/django.po"))}
+    new = sorted(e.msgid for e in fresh if (e.msgctxt, e.msgid) not in known)
+    assert new == [], "run `make messages` and translate these"
