@@ -376,22 +376,29 @@ def _already_shared(run: Run, share: Share) -> bool:
     return (share.employee_id, share.item_id, share.network) in run.shared
 
 
-def _price_share(run: Run, share: Share) -> PointEntry:
-    at = share.confirmed_at
-    rules = run.rules.at(at)
-    item = share.item
-    entry = PointEntry(
+def _entry_for(run: Run, share: Share, kind: str, at, source: str, **extra) -> PointEntry:
+    """A zero-point entry about something that happened to `share` (priced by the caller),
+    with the rules in force at `at` and the share's item, goal and network."""
+    return PointEntry(
         employee_id=share.employee_id,
-        kind=Kind.SHARE,
+        kind=kind,
         at=at,
-        source=f"share:{share.pk}",
-        rules=rules,
+        source=source,
+        rules=run.rules.at(at),
         share=share,
-        item=item,
-        goal=item.goal,
+        item=share.item,
+        goal=share.item.goal,
         network=share.network,
         points=0,
+        **extra,
     )
+
+
+def _price_share(run: Run, share: Share) -> PointEntry:
+    at = share.confirmed_at
+    item = share.item
+    entry = _entry_for(run, share, Kind.SHARE, at, f"share:{share.pk}")
+    rules = entry.rules
     if _already_shared(run, share):
         entry.reason = Reason.DUPLICATE
     elif run.over_cap(share.employee_id, Kind.SHARE, at, rules.share_cap):
@@ -441,20 +448,8 @@ def _fold_clicks(run: Run, cursor: int | None) -> tuple[list[PointEntry], int | 
         share = shares.get(click.link_id)
         if share is None:
             continue
-        rules = run.rules.at(click.at)
-        entry = PointEntry(
-            employee_id=share.employee_id,
-            kind=Kind.CLICK,
-            at=click.at,
-            source=f"click:{click.pk}",
-            rules=rules,
-            share=share,
-            click=click,
-            item=share.item,
-            goal=share.item.goal,
-            network=share.network,
-            points=0,
-        )
+        entry = _entry_for(run, share, Kind.CLICK, click.at, f"click:{click.pk}", click=click)
+        rules = entry.rules
         if click.kind == Click.Kind.SELF:
             entry.reason = Reason.SELF
         elif first.get((click.link_id, click.visitor)) != (click.at, click.pk):
@@ -491,21 +486,11 @@ def _fold_conversions(run: Run, cursor: int | None) -> tuple[list[PointEntry], i
         share = shares.get(conversion.link_id)
         if share is None:
             continue
-        rules = run.rules.at(conversion.at)
-        entry = PointEntry(
-            employee_id=share.employee_id,
-            kind=Kind.CONVERSION,
-            at=conversion.at,
-            source=f"conversion:{conversion.pk}",
-            rules=rules,
-            share=share,
-            conversion=conversion,
-            item=share.item,
-            goal=share.item.goal,
-            network=share.network,
-            note=conversion.kind[:300],
-            points=0,
-        )
+        entry = _entry_for(
+            run, share, Kind.CONVERSION, conversion.at, f"conversion:{conversion.pk}",
+            conversion=conversion, note=conversion.kind[:300],
+        )  # fmt: skip
+        rules = entry.rules
         if run.over_cap(share.employee_id, Kind.CONVERSION, conversion.at, rules.conversion_cap):
             entry.reason = Reason.CAP
         else:
