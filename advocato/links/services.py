@@ -241,7 +241,6 @@ def _confirm_share(info: dict) -> None:
             confirmed_at=timezone.now(),
             confirmed_by="click",
             status=Share.Status.CONFIRMED,
-            changed_at=timezone.now(),
         )
     except DatabaseError:
         return
@@ -287,7 +286,6 @@ def _write(rows: list[Click]) -> int:
                     confirmed_at=timezone.now(),
                     confirmed_by="click",
                     status=Share.Status.CONFIRMED,
-                    changed_at=timezone.now(),
                 )
         written += len(fresh)
     return written

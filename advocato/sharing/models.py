@@ -38,6 +38,14 @@ class PostState(models.TextChoices):
     FAILED = "failed", _("not posted")
 
 
+class ShareQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Every change of a share bumps `changed_at`, also through QuerySet.update() (which
+        # skips auto_now): the analytics rollups re-read shares by it.
+        kwargs.setdefault("changed_at", timezone.now())
+        return super().update(**kwargs)
+
+
 class Share(models.Model):
     class Method(models.TextChoices):
         DIALOG = "dialog", _("share dialog")
@@ -78,8 +86,8 @@ class Share(models.Model):
     members_reached = models.PositiveIntegerField(_("members reached"), null=True, blank=True)
     engagement_source = models.CharField(max_length=8, choices=Source.choices, blank=True)
     engagement_at = models.DateTimeField(null=True, blank=True)
-    # Bumped by every save; the analytics rollups re-read shares changed since their last run.
-    # Code that changes shares with QuerySet.update() must set it too.
+    # Bumped by every save and every QuerySet.update() (ShareQuerySet); the analytics
+    # rollups re-read shares changed since their last run.
     changed_at = models.DateTimeField(auto_now=True, db_index=True)
 
     # Direct posting (method="api"): the connected account, when to post and where it stands.
@@ -95,6 +103,8 @@ class Share(models.Model):
     # Sent to networks that honour one (Mastodon's Idempotency-Key; Bluesky's record key).
     idempotency_key = models.CharField(max_length=40, blank=True)
     engagement_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = ShareQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -68,7 +68,6 @@ def confirm(share: Share, by: str = "advocate") -> Share:
         confirmed_at=timezone.now(),
         confirmed_by=by,
         status=Share.Status.CONFIRMED,
-        changed_at=timezone.now(),
     )
     links.forget(share.link.code)
     share.refresh_from_db()

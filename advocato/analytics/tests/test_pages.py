@@ -315,3 +315,21 @@ class TestCommand:
         click(share, timezone.now() - timedelta(hours=1))
         fill_rollups()
         assert ShareDay.objects.get(share=share).clicks == 1
+
+
+def test_a_share_changed_with_a_bulk_update_is_counted_again(org, advocate):
+    """QuerySet.update() skips auto_now; shares bump `changed_at` anyway, so the rollups see
+    figures however they were written."""
+    import time_machine
+
+    from advocato.sharing.models import Share
+
+    share = make_share(advocate, make_item(), timezone.now() - timedelta(hours=3), audience=100)
+    rollups.fill()
+    later = timezone.now() + timedelta(minutes=30)  # well past the re-read margin
+    with time_machine.travel(later, tick=False):
+        rollups.fill()
+        Share.objects.filter(pk=share.pk).update(audience=250)
+    with time_machine.travel(later + timedelta(minutes=1), tick=False):
+        rollups.fill()
+    assert ShareDay.objects.get(share=share).reach == 250
