@@ -7,13 +7,57 @@ import os
 import shutil
 import socket
 import threading
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 PASSWORD = "Persona-Passw0rd-2026"
 SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+
+# --- The clock ------------------------------------------------------------------------------
+# Every test runs at a fixed moment, so a test that depends on today's date fails on every run
+# or on none, not on the first days of a month. `ADVOCATO_TEST_NOW` (ISO 8601) moves the whole
+# suite to another moment, to reproduce what a given day would do. The clock ticks on from
+# there (code that waits for a deadline still sees time pass).
+# Browser tests and tests that start other processes keep the real clock (`real_clock`):
+# Chromium and a worker process read the machine's time, not ours.
+CPH = ZoneInfo("Europe/Copenhagen")
+TEST_NOW = datetime.fromisoformat(os.environ.get("ADVOCATO_TEST_NOW", "2026-06-17T10:15:00+02:00"))
+
+# The days on which date arithmetic goes wrong, as moments in the demo company's time zone.
+# Date-sensitive tests take the `moment` fixture and run at each of them.
+MOMENTS = {
+    # 00:30 on the 1st is still the previous month in UTC.
+    "first-of-month": datetime(2026, 12, 1, 0, 30, tzinfo=CPH),
+    "last-of-month": datetime(2026, 11, 30, 23, 30, tzinfo=CPH),
+    "new-year": datetime(2027, 1, 1, 0, 30, tzinfo=CPH),
+    "leap-day": datetime(2028, 2, 29, 12, 0, tzinfo=CPH),
+    # Summer time starts: the day has 23 hours. Late in the day, UTC is still the same day.
+    "dst-starts": datetime(2026, 3, 29, 23, 30, tzinfo=CPH),
+    # Summer time ends: the day has 25 hours, and 00:30 local is the day before in UTC.
+    "dst-ends": datetime(2026, 10, 25, 0, 30, tzinfo=CPH),
+}
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(request):
+    if request.node.get_closest_marker("browser") or request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(params=list(MOMENTS), ids=list(MOMENTS))
+def moment(request, fixed_clock) -> datetime:
+    """Runs the test at each of the date-sensitive moments (see MOMENTS)."""
+    with time_machine.travel(MOMENTS[request.param], tick=True):
+        yield MOMENTS[request.param]
 
 
 def free_port() -> int:

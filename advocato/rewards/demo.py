@@ -1,6 +1,7 @@
 """The demo company's recognition: point rules with one change a month ago (so the ledger shows
 two rule versions), 90 days of points folded from the shares, clicks and conversions the
-sharing demo made, one correction, badges, a running recruitment challenge and a settled one,
+sharing demo made, one correction, badges, a recruitment challenge that has been running for
+ten days and a settled one before it,
 a rewards catalogue with requests waiting for the admin, a kudos wall and last-but-one
 month's employee of the month (last month's waits for the admin to confirm).
 
@@ -24,6 +25,7 @@ from .models import Challenge, Kudos, PointEntry, Reward, RuleVersion
 from .periods import add_months, local_day, month_start
 
 STEPS = 4
+RUNNING_FOR_DAYS = 10  # the running challenge started this many days before today
 
 REWARDS = [
     # name, kind, price, stock, value (DKK), description
@@ -97,34 +99,35 @@ def build(rng: random.Random, progress) -> dict:
         ledger.reverse_entry(wrong, admin, "Post was deleted the same day")
     progress.update(1)
 
-    # Challenges: recruitment clicks this month (running) and last month's (settled).
+    # Challenges: four weeks of recruitment clicks that started ten days ago (running, on any
+    # day of the year, with clicks in it already) and the four weeks before it (settled).
     today = local_day(cutoff, tz)
     this_month = month_start(today)
+    starts_on = today - timedelta(days=RUNNING_FOR_DAYS)
     running = Challenge.objects.create(
-        title="Most recruitment clicks this month",
+        title="Four weeks of recruitment clicks",
         description="Share our open positions in your own words. Every person who clicks "
         "counts; your own clicks and bots do not.",
         metric="clicks",
         goal="recruitment",
-        starts_on=this_month,
-        ends_on=add_months(this_month, 1) - timedelta(days=1),
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=27),
         prize="Dinner for two at Noma's neighbour",
         winners=3,
         created_by=curator,
-        created_at=cutoff - timedelta(days=today.day),
+        created_at=cutoff - timedelta(days=RUNNING_FOR_DAYS + 3),
     )
-    last_month = add_months(this_month, -1)
     Challenge.objects.create(
         title="Spread the word on leads",
         description="Most conversions from leads content.",
         metric="conversions",
         goal="leads",
-        starts_on=last_month,
-        ends_on=this_month - timedelta(days=1),
+        starts_on=starts_on - timedelta(days=28),
+        ends_on=starts_on - timedelta(days=1),
         prize="A bottle of aquavit",
         winners=1,
         created_by=curator,
-        created_at=cutoff - timedelta(days=today.day + 30),
+        created_at=cutoff - timedelta(days=RUNNING_FOR_DAYS + 31),
     )
     services.settle_challenges(now=cutoff)
 

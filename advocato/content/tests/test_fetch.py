@@ -564,9 +564,9 @@ def _certificates(directory: Path, hostname: str) -> tuple[Path, ssl.SSLContext]
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    now = datetime.datetime.now(datetime.UTC)
-    validity = {"not_valid_before": now - datetime.timedelta(days=1)}
-    validity["not_valid_after"] = now + datetime.timedelta(days=1)
+    # OpenSSL checks validity on the machine's clock, not the suite's fixed one: cover both.
+    validity = {"not_valid_before": datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)}
+    validity["not_valid_after"] = datetime.datetime(2099, 12, 31, tzinfo=datetime.UTC)
 
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Advocato test CA")])

@@ -11,6 +11,8 @@ import pytest
 
 from advocato.core.tests.test_installation import run_cli
 
+pytestmark = pytest.mark.real_clock  # the worker is another process, on the real clock
+
 
 def redis_is_up() -> bool:
     with socket.socket() as sock:
