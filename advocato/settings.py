@@ -67,6 +67,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
+    "advocato.shell",
     "advocato.core",
     "advocato.people",
     "advocato.content",
@@ -96,14 +97,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "advocato.core.middleware.CurrentEmployeeMiddleware",
+    "advocato.shell.middleware.CurrentEmployeeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "advocato.core.middleware.RequireAdminMFAMiddleware",
+    "advocato.shell.middleware.RequireAdminMFAMiddleware",
 ]
 
-ROOT_URLCONF = "advocato.urls"
+ROOT_URLCONF = "advocato.shell.urls"
 WSGI_APPLICATION = "advocato.wsgi.application"
 
 TEMPLATES = [
@@ -117,7 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "advocato.core.context_processors.shell",
+                "advocato.shell.context_processors.shell",
             ],
         },
     },

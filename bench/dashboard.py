@@ -71,10 +71,10 @@ def run_case(name: str, clicks: int, profile: bool) -> dict:
     from advocato.analytics.forms import company_today
     from advocato.analytics.kpis import quarter_of
     from advocato.analytics.models import FillState, ShareDay
-    from advocato.core.demo import build_demo
     from advocato.links.models import Click, Conversion
     from advocato.people.models import User
     from advocato.sharing.models import Share
+    from advocato.shell.demo import build_demo
 
     def say(text: str) -> None:
         print(f"[{name}] {text}", flush=True)

@@ -11,7 +11,7 @@ setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from advocato.core.demo import build_demo  # noqa: E402
+from advocato.shell.demo import build_demo  # noqa: E402
 
 start = time.perf_counter()
 summary = build_demo(quiet=True)

@@ -18,8 +18,8 @@ from django.utils import timezone  # noqa: E402
 
 from advocato.content import services  # noqa: E402
 from advocato.content.models import ContentItem, Status  # noqa: E402
-from advocato.core.demo import build_demo  # noqa: E402
 from advocato.people.models import Department, Employee  # noqa: E402
+from advocato.shell.demo import build_demo  # noqa: E402
 
 build_demo(quiet=True)
 now = timezone.now()

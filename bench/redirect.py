@@ -294,10 +294,10 @@ def prepare(data_dir: Path) -> list[str]:
     from django.db import connections
 
     from advocato.content.models import ContentItem, Status
-    from advocato.content.networks import NETWORKS
-    from advocato.core.demo import build_demo
+    from advocato.lib.networks import NETWORKS
     from advocato.people.models import Employee
     from advocato.sharing.services import start_share
+    from advocato.shell.demo import build_demo
 
     build_demo(quiet=True)
     items = list(ContentItem.objects.filter(status=Status.PUBLISHED).exclude(url="").order_by("pk"))

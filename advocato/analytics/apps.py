@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from advocato.core import audit
+from advocato.lib import hooks
+
 
 class AnalyticsConfig(AppConfig):
     name = "advocato.analytics"
@@ -8,9 +11,9 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
-        from advocato.core import audit
+        from . import models, services
 
-        from . import models
+        hooks.best_slot_from_data.register(services.best_slot)
 
         for model in (models.Settings, models.Target, models.Evaluation, models.Subscription):
             audit.register(model)

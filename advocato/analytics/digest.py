@@ -15,17 +15,19 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import DatabaseError
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from advocato.core.models import Organisation
+from advocato.lib import charts
+from advocato.people import mail
 
-from . import charts, evaluation, kpis, rollups
+from . import evaluation, kpis, rollups
 from .models import Subscription
 
 logger = logging.getLogger(__name__)
@@ -168,11 +170,13 @@ def dashboard_url(period: Period) -> str:
 def message(subscription: Subscription, period: Period, found: dict, connection=None):
     """The e-mail for one subscriber, in their language."""
     employee = subscription.employee
-    language = employee.ui_language or employee.language or settings.LANGUAGE_CODE
     org = Organisation.get()
-    with translation.override(language):
-        context = {
-            "employee": employee,
+    return mail.compose(
+        employee,
+        subject=lambda values: render_to_string("analytics/email/digest_subject.txt", values),
+        text_template="analytics/email/digest.txt",
+        html_template="analytics/email/digest.html",
+        context=lambda: {
             "organisation": org,
             "org_name": " ".join(org.name.split()),
             "period": period,
@@ -182,21 +186,10 @@ def message(subscription: Subscription, period: Period, found: dict, connection=
             "sharers": found["sharers"],
             "registered": found["registered"],
             "url": dashboard_url(period),
-            "language": translation.get_language(),
-        }
-        subject = " ".join(render_to_string("analytics/email/digest_subject.txt", context).split())
-        text = render_to_string("analytics/email/digest.txt", context)
-        html = render_to_string("analytics/email/digest.html", context)
-        language = translation.get_language()
-    mail = EmailMultiAlternatives(
-        subject,
-        text,
-        to=[employee.email],
+        },
         connection=connection,
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated"},
     )
-    mail.attach_alternative(html, "text/html")
-    return mail
 
 
 def send_digests(today: date | None = None) -> int:

@@ -21,13 +21,14 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from advocato.content.networks import NETWORKS
 from advocato.core.audit import acting_as
 from advocato.core.models import Organisation
+from advocato.lib import charts
+from advocato.lib.networks import NETWORKS
+from advocato.lib.validators import no_control_characters
 from advocato.people.models import Employee
-from advocato.people.validators import no_control_characters
 
-from . import charts, forms, kpis, services
+from . import forms, kpis, services
 from .models import Evaluation, Settings
 
 logger = logging.getLogger(__name__)

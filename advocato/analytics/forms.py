@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from advocato.content.models import Goal, Topic
-from advocato.content.networks import NETWORKS
 from advocato.core.models import Organisation
+from advocato.lib.networks import NETWORKS
+from advocato.lib.validators import no_control_characters
 from advocato.people.models import Department, Group, Language, Team
-from advocato.people.validators import no_control_characters
 
 from .kpis import Filters, quarter_bounds, quarter_of
 from .models import KPI, Settings, Target

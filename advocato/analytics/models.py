@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.models import ContentItem
+from advocato.core.audit import acting_as
 from advocato.people.models import Employee
 from advocato.sharing.models import Share
 
@@ -149,7 +150,6 @@ class Settings(models.Model):
 
     @classmethod
     def get(cls) -> Settings:
-        from advocato.core.audit import acting_as
 
         with acting_as(None):
             return cls.objects.get_or_create(pk=1)[0]

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from advocato.core.audit import acting_as
+from advocato.core.models import Organisation
 from advocato.links.models import Click, Conversion
 from advocato.people.models import Employee
 from advocato.people.privacy import can_name, managed_ids
@@ -62,7 +64,6 @@ def conversion_kinds() -> list[str]:
 
 def save_targets(year: int, quarter: int, values: dict, *, by: Employee) -> None:
     """Set the quarter's targets; an empty field removes that target."""
-    from advocato.core.audit import acting_as
 
     wanted: dict[tuple[str, str], Decimal | None] = {}
     for name, value in values.items():
@@ -158,8 +159,6 @@ def best_slot(network: str, *, now=None, days: int = 180) -> tuple[int, int] | N
     click-through over the last `days` — read from the rollups, like the heatmap — or None
     while there are too few shares to say. Without any potential reach on record, clicks per
     share decide instead."""
-
-    from advocato.core.models import Organisation
 
     fill_if_stale()
     now = now or timezone.now()

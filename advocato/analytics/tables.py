@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from advocato.content.models import Goal
-from advocato.content.networks import NETWORKS
+from advocato.lib.networks import NETWORKS
+from advocato.lib.validators import spreadsheet_safe
 from advocato.people.models import Employee, Language
-from advocato.people.validators import spreadsheet_safe
 
 from . import kpis
 

@@ -23,6 +23,8 @@ urlpatterns = [
         name="evaluation_pdf",
     ),
     path("analytics/subscriptions/", views_evaluation.subscriptions, name="subscriptions"),
+    path("team/", views.team, name="team"),
+    path("adoption/", views.adoption, name="adoption"),
     path("scorecard/", views.scorecard, name="scorecard"),
     path("scorecard/<int:pk>/", views.scorecard, name="scorecard_of"),
 ]

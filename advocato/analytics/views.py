@@ -8,14 +8,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from advocato.content.networks import NETWORKS
-from advocato.core import charts as core_charts
 from advocato.core.models import Organisation
-from advocato.core.permissions import employee_required, has_role, role_required
+from advocato.lib import charts
+from advocato.lib.networks import NETWORKS
+from advocato.lib.permissions import employee_required, has_role, role_required
+from advocato.people import services as people
 from advocato.people.models import Employee
 from advocato.people.privacy import can_name, managed_ids
+from advocato.sharing import services as sharing
 
-from . import charts, kpis, services, tables
+from . import kpis, services, tables
+from .adoption import adoption_funnel
 from .forms import FilterForm, SettingsForm, TargetForm, recent_quarters
 from .models import Settings
 
@@ -64,7 +67,7 @@ def dashboard(request):
         "query": _query(request),
         "data": data,
         "figures": data["figures"],
-        "funnel_chart": core_charts.funnel_svg(funnel, title=_("Adoption funnel")),
+        "funnel_chart": charts.funnel_svg(funnel, title=_("Adoption funnel")),
         "shares_chart": charts.bars(
             labels, [w["shares"] for w in weeks], title=_("Shares per week"),
             desc=services.series_text(labels, [w["shares"] for w in weeks]),
@@ -255,3 +258,31 @@ def settings(request):
         messages.success(request, _("The measurement settings are saved."))
         return redirect("analytics:settings")
     return render(request, "analytics/settings.html", {"form": form})
+
+
+# --- Adoption: the funnel for the programme and for a manager's own reports ------------------
+
+
+@role_required("manager")
+def team(request):
+    reports = (
+        Employee.objects.filter(manager=request.employee)
+        .select_related("department", "team", "user")
+        .prefetch_related("invitations")
+        .order_by("name")
+    )
+    funnel = adoption_funnel(people.in_programme().filter(manager=request.employee))
+    return render(request, "analytics/team.html", {"reports": reports, "funnel": funnel})
+
+
+@role_required("analyst")
+def adoption(request):
+    return render(
+        request,
+        "analytics/adoption.html",
+        {
+            "funnel": adoption_funnel(),
+            "by_department": people.adoption_by_department(),
+            "most_shared": sharing.most_shared_items(),
+        },
+    )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from advocato.core.permissions import role_required
+from advocato.lib.permissions import role_required
 from advocato.people.models import Employee
 
 from . import evaluation as service

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from advocato.core import audit
+
 
 class ContentConfig(AppConfig):
     name = "advocato.content"
@@ -8,8 +10,6 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self) -> None:
-        from advocato.core import audit
-
         from . import models
 
         for model in (

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from advocato.lib import networks
+from advocato.lib.fetch import FetchError, check_url
 from advocato.people.forms import guard_text_fields
 from advocato.people.models import Department, Group, Language, Location, Role, Team
 
-from . import networks
 from .models import ContentItem, FeedSource, Goal, Status, Topic
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -298,7 +299,6 @@ class FeedSourceForm(TargetingFields):
         guard_text_fields(self, ["name"])
 
     def clean_url(self):
-        from .fetch import FetchError, check_url
 
         url = self.cleaned_data["url"]
         try:

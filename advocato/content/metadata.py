@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.utils.translation import gettext as _
 
-from .fetch import FetchError, fetch
+from advocato.lib.fetch import FetchError, fetch
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 1000

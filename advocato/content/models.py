@@ -8,9 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advocato.lib.networks import NETWORKS
 from advocato.people.models import Department, Employee, Group, Language, Location, Role, Team
-
-from .networks import NETWORKS
 
 
 class Goal(models.TextChoices):

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from advocato.core.permissions import employee_required, role_required
+from advocato.lib import networks
+from advocato.lib.fetch import FetchError
+from advocato.lib.permissions import employee_required, role_required
 
-from . import forms, networks, services
-from .fetch import FetchError
+from . import forms, services
 from .metadata import fetch_metadata
 from .models import ContentItem, FeedSource, Status, Topic
 

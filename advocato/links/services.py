@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.text import slugify
 
-from . import spool
+from . import signals, spool
 from .models import Click, DailySalt, TrackedLink
 
 logger = logging.getLogger(__name__)
@@ -228,20 +228,15 @@ def record_click(info: dict, *, kind: str, visitor: str, token: str, referrer_do
         spool.append(record)
         return False
     if kind == Click.Kind.HUMAN and not info["confirmed"]:
-        _confirm_share(info)
+        _first_human_click(info)
     return True
 
 
-def _confirm_share(info: dict) -> None:
-    """The first human click proves the post is out there."""
-    from advocato.sharing.models import Share
-
+def _first_human_click(info: dict) -> None:
+    """The first human click proves the post is out there: tell the apps above (sharing
+    confirms the share) and remember it, so the next clicks do not ask again."""
     try:
-        Share.objects.filter(pk=info["share_id"], confirmed_at=None).update(
-            confirmed_at=timezone.now(),
-            confirmed_by="click",
-            status=Share.Status.CONFIRMED,
-        )
+        signals.human_clicks.send(sender=Click, link_ids={info["link_id"]})
     except DatabaseError:
         return
     info["confirmed"] = True
@@ -263,9 +258,7 @@ def _rows(records) -> list[Click]:
 
 def _write(rows: list[Click]) -> int:
     """Insert clicks not yet in the database (idempotent on the token); clicks of links deleted
-    meanwhile are dropped. Confirms shares whose first human click this is."""
-    from advocato.sharing.models import Share
-
+    meanwhile are dropped. Tells the apps above about links with new human clicks."""
     written = 0
     for start in range(0, len(rows), 500):
         batch = rows[start : start + 500]
@@ -282,11 +275,7 @@ def _write(rows: list[Click]) -> int:
             Click.objects.bulk_create(fresh, ignore_conflicts=True)
             human_links = {r.link_id for r in fresh if r.kind == Click.Kind.HUMAN}
             if human_links:
-                Share.objects.filter(link__in=human_links, confirmed_at=None).update(
-                    confirmed_at=timezone.now(),
-                    confirmed_by="click",
-                    status=Share.Status.CONFIRMED,
-                )
+                signals.human_clicks.send(sender=Click, link_ids=human_links)
         written += len(fresh)
     return written
 

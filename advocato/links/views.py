@@ -16,7 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from advocato.core.permissions import public
+from advocato.content import services as content
+from advocato.content.models import ContentItem
+from advocato.lib.permissions import public
+from advocato.people.models import Employee
 
 from . import agents, conversions, services
 from .models import Click
@@ -83,7 +86,6 @@ def _is_sharer(request, info: dict) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    from advocato.people.models import Employee
 
     return Employee.objects.filter(pk=info["employee_id"], user=user).exists()
 
@@ -102,8 +104,6 @@ def _record(request, info: dict, kind: str, token: str, user_agent: str) -> None
 
 
 def preview_page(request, info: dict) -> HttpResponse:
-    from advocato.content import services as content
-    from advocato.content.models import ContentItem
 
     item = ContentItem.objects.prefetch_related("variants").get(pk=info["item_id"])
     text = content.localise(item, info["language"])

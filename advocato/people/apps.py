@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from advocato.core import audit
+
 
 class PeopleConfig(AppConfig):
     name = "advocato.people"
@@ -8,8 +10,6 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from advocato.core import audit
-
         from . import models
 
         audit.register(models.User, exclude={"password", "last_login"})

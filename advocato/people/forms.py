@@ -5,9 +5,10 @@ from django.contrib.auth import password_validation
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from advocato.lib.validators import no_control_characters, no_formula
+
 from . import services
 from .models import Department, Employee, Group, Language, Location, Role, Team, time_zone_choices
-from .validators import no_control_characters, no_formula
 
 TEXT_VALIDATORS = [no_formula, no_control_characters]
 

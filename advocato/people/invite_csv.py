@@ -30,8 +30,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from advocato.lib.validators import formula_problem
+
 from .models import Employee, Language, Role
-from .validators import formula_problem
 
 KNOWN_COLUMNS = [
     "email",

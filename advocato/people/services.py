@@ -15,14 +15,14 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advocato.core import audit
 from advocato.core.models import Organisation
 
+from . import mail
 from .invite_csv import ParseResult, parse_invite_csv
 from .models import (
     Department,
@@ -155,7 +155,6 @@ def deliver_invitation(invitation_id: int, base_url: str = "", connection=None) 
     the invitation is no longer open (accepted, revoked or the person deactivated since it was
     queued). A failure is written on the invitation for the admin to see, then raised so the
     worker retries."""
-    from django.core.mail import EmailMultiAlternatives
 
     invitation = (
         Invitation.objects.select_related("employee", "invited_by").filter(pk=invitation_id).first()
@@ -174,12 +173,15 @@ def deliver_invitation(invitation_id: int, base_url: str = "", connection=None) 
         "valid_days": settings.INVITATION_VALID_DAYS,
         "invited_by": invitation.invited_by,
     }
-    with translation.override(employee.language):
-        subject = _("%(org)s invites you to Advocato") % {"org": " ".join(org.name.split())}
-        text = render_to_string("people/email/invitation.txt", context)
-        html = render_to_string("people/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[employee.email], connection=connection)
-    message.attach_alternative(html, "text/html")
+    org_name = " ".join(org.name.split())
+    message = mail.compose(
+        employee,
+        subject=lambda _context: _("%(org)s invites you to Advocato") % {"org": org_name},
+        text_template="people/email/invitation.txt",
+        html_template="people/email/invitation.html",
+        context=context,
+        connection=connection,
+    )
     try:
         message.send()
     except Exception as exc:
@@ -457,60 +459,7 @@ def _import_rows(invite_import, rows, org, invited_by, base_url) -> int:
     return len(employees)
 
 
-# --- The adoption funnel -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Funnel:
-    invited: int
-    registered: int
-    activated: int
-    active_30d: int
-
-    @staticmethod
-    def _rate(part: int, whole: int) -> float | None:
-        return part / whole if whole else None
-
-    @property
-    def adoption_rate(self) -> float | None:
-        """Registered ÷ invited."""
-        return self._rate(self.registered, self.invited)
-
-    @property
-    def activation_rate(self) -> float | None:
-        """Employees with ≥ 1 share ÷ registered."""
-        return self._rate(self.activated, self.registered)
-
-    @property
-    def active_rate(self) -> float | None:
-        """Employees with ≥ 1 share in the last 30 days ÷ registered."""
-        return self._rate(self.active_30d, self.registered)
-
-    def steps(self) -> list[dict]:
-        return [
-            {"key": "invited", "label": _("Invited"), "count": self.invited, "rate": None},
-            {
-                "key": "registered",
-                "label": _("Registered"),
-                "count": self.registered,
-                "rate": self.adoption_rate,
-                "rate_label": _("of invited"),
-            },
-            {
-                "key": "activated",
-                "label": _("Activated (shared at least once)"),
-                "count": self.activated,
-                "rate": self.activation_rate,
-                "rate_label": _("of registered"),
-            },
-            {
-                "key": "active",
-                "label": _("Active in the last 30 days"),
-                "count": self.active_30d,
-                "rate": self.active_rate,
-                "rate_label": _("of registered"),
-            },
-        ]
+# --- Who is in the programme (the adoption funnel with its sharing steps is analytics') ---
 
 
 def in_programme():
@@ -519,24 +468,6 @@ def in_programme():
     return Employee.objects.filter(is_active=True).filter(
         Q(user__isnull=False) | Exists(open_invitation)
     )
-
-
-def sharers_since(since):
-    """Employees with at least one confirmed share since `since` (None: ever), as ids."""
-    from advocato.sharing import services as sharing
-
-    return sharing.sharers_since(since)
-
-
-def adoption_funnel(employees=None) -> Funnel:
-    employees = employees if employees is not None else in_programme()
-    counts = employees.aggregate(
-        invited=Count("pk"), registered=Count("pk", filter=Q(user__isnull=False))
-    )
-    registered = employees.filter(user__isnull=False)
-    activated = registered.filter(pk__in=sharers_since(None)).count()
-    active = registered.filter(pk__in=sharers_since(timezone.now() - timedelta(days=30))).count()
-    return Funnel(counts["invited"], counts["registered"], activated, active)
 
 
 def adoption_by_department() -> list[dict]:

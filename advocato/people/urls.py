@@ -16,7 +16,5 @@ urlpatterns = [
     path("people/<int:pk>/active/", views.set_active, name="set_active"),
     path("groups/", views.groups, name="groups"),
     path("groups/<int:pk>/", views.group_edit, name="group_edit"),
-    path("team/", views.team, name="team"),
-    path("adoption/", views.adoption, name="adoption"),
     path("invite/<str:token>/", views.accept, name="accept"),
 ]

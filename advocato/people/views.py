@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from advocato.core.permissions import public, role_required
+from advocato.core.models import Organisation
+from advocato.lib.permissions import public, role_required
 
 from . import forms, services
 from .invite_csv import KNOWN_COLUMNS, TEMPLATE_CSV, InviteCSVError
@@ -109,7 +110,6 @@ def invite(request):
 
 
 def _invite_initial() -> dict:
-    from advocato.core.models import Organisation
 
     org = Organisation.get()
     return {"language": org.default_language, "time_zone": org.time_zone}
@@ -268,33 +268,6 @@ def group_edit(request, pk: int):
     members = group.members.select_related("department").order_by("name")[:200]
     return render(
         request, "people/group_edit.html", {"form": form, "group": group, "members": members}
-    )
-
-
-@role_required("manager")
-def team(request):
-    reports = (
-        Employee.objects.filter(manager=request.employee)
-        .select_related("department", "team", "user")
-        .prefetch_related("invitations")
-        .order_by("name")
-    )
-    funnel = services.adoption_funnel(services.in_programme().filter(manager=request.employee))
-    return render(request, "people/team.html", {"reports": reports, "funnel": funnel})
-
-
-@role_required("analyst")
-def adoption(request):
-    from advocato.sharing import services as sharing
-
-    return render(
-        request,
-        "people/adoption.html",
-        {
-            "funnel": services.adoption_funnel(),
-            "by_department": services.adoption_by_department(),
-            "most_shared": sharing.most_shared_items(),
-        },
     )
 
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from advocato.core import audit
+
 
 class RewardsConfig(AppConfig):
     name = "advocato.rewards"
@@ -8,8 +10,6 @@ class RewardsConfig(AppConfig):
     verbose_name = _("Rewards")
 
     def ready(self) -> None:
-        from advocato.core import audit
-
         from . import models
 
         for model in (

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advocato.core.models import Organisation
+from advocato.lib.periods import add_months, local_day, month_start
 
 from .models import BadgeAward, DailyScore, FoldState, PointEntry
-from .periods import add_months, local_day, month_start
 
 
 @dataclass(frozen=True)

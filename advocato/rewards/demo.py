@@ -18,11 +18,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from advocato.core.models import Organisation
+from advocato.lib.periods import add_months, local_day, month_start
 from advocato.people.models import Employee
 
 from . import ledger, services
 from .models import Challenge, Kudos, PointEntry, Reward, RuleVersion
-from .periods import add_months, local_day, month_start
 
 STEPS = 4
 RUNNING_FOR_DAYS = 10  # the running challenge started this many days before today

@@ -7,9 +7,9 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.models import Goal
-from advocato.content.networks import NETWORKS
+from advocato.lib.networks import NETWORKS
+from advocato.lib.validators import no_control_characters, no_formula
 from advocato.people.models import Employee
-from advocato.people.validators import no_control_characters, no_formula
 
 from .models import Challenge, Reward, RuleVersion
 

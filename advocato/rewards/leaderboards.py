@@ -14,11 +14,11 @@ from datetime import date
 
 from django.db.models import Q, Sum
 
+from advocato.lib.periods import Period, period
 from advocato.people import privacy
 from advocato.people.models import Employee
 
 from .models import DailyScore, Metric
-from .periods import Period, period
 
 SCOPES = ["company", "department", "team", "group"]
 

@@ -46,12 +46,13 @@ from django.utils.translation import gettext as _
 
 from advocato.content.models import ContentItem
 from advocato.content.models import Status as ItemStatus
+from advocato.core import audit
 from advocato.core.models import Organisation
+from advocato.lib.periods import day_start, local_day, week_start
 from advocato.links.models import Click, Conversion
 from advocato.sharing.models import Share
 
 from .models import DailyScore, FoldState, PointEntry, RuleVersion, Wallet
-from .periods import day_start, local_day, week_start
 
 logger = logging.getLogger(__name__)
 SETTLE = timedelta(minutes=10)
@@ -606,7 +607,6 @@ def _fold_streaks(run: Run) -> list[PointEntry]:
 
 def reverse_entry(entry: PointEntry, by, reason: str) -> PointEntry:
     """Undo an earning entry with a new, opposite one. The entry itself stays as it was."""
-    from advocato.core import audit
 
     reason = reason.strip()
     if not reason:

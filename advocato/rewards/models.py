@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from advocato.content.networks import NETWORKS
+from advocato.lib.networks import NETWORKS
 from advocato.people.models import Department, Employee, Group, Team
 
 DEFAULT_CONVERSION_POINTS = {"lead": 25, "application": 25, "signup": 10}

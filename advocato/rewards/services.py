@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 
 from advocato.core import audit
 from advocato.core.models import Organisation
+from advocato.lib.periods import add_months, day_start, local_day, month_start, week_start
+from advocato.lib.validators import spreadsheet_safe
 from advocato.people import privacy
 from advocato.people.models import Employee
-from advocato.people.validators import spreadsheet_safe
 
 from . import leaderboards
 from .ledger import (  # noqa: F401  (the app's facade)
@@ -51,7 +52,6 @@ from .models import (
     Reward,
     Wallet,
 )
-from .periods import add_months, day_start, local_day, month_start, week_start
 
 
 class RewardsError(Exception):

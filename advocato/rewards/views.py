@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from advocato.core.permissions import employee_required, has_role, role_required
+from advocato.core.models import Organisation
+from advocato.lib.periods import PERIODS, add_months, month_start
+from advocato.lib.permissions import employee_required, has_role, role_required
 from advocato.people import privacy
 from advocato.people.models import Department, Employee, Group, Team
 
@@ -38,9 +40,13 @@ from .models import (
     Reward,
     RuleVersion,
 )
-from .periods import PERIODS, add_months, month_start, today
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def _today():
+    """Today on the company's clock."""
+    return Organisation.get().today()
 
 
 def _month(value: str) -> date:
@@ -51,7 +57,7 @@ def _month(value: str) -> date:
     except ValueError:
         first = None
     if first is None or not EARLIEST <= first <= LATEST:
-        first = add_months(month_start(today()), -1)
+        first = add_months(month_start(_today()), -1)
     return first
 
 
@@ -136,9 +142,9 @@ def leaderboard(request):
     try:
         anchor = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        anchor = today()
+        anchor = _today()
     if not EARLIEST <= anchor <= LATEST:
-        anchor = today()
+        anchor = _today()
     scopes = {
         "department": (Department, employee.department_id),
         "team": (Team, employee.team_id),
@@ -175,7 +181,7 @@ def leaderboard(request):
             "groups": Group.objects.all(),
             "previous": board.period.previous(),
             "next": board.period.next()
-            if board.period.last and board.period.last < today()
+            if board.period.last and board.period.last < Organisation.get().today()
             else None,
             "employee_of_month": _latest_employee_of_month(employee),
             "ranking_choice": employee.get_ranking_display(),
@@ -208,7 +214,7 @@ def challenges(request):
             "open": [c for c in mine if c.status == Challenge.Status.OPEN],
             "settled": [c for c in mine if c.status == Challenge.Status.SETTLED][:10],
             "can_create": has_role(employee, "curator", "manager"),
-            "today": today(),
+            "today": _today(),
         },
     )
 
@@ -241,7 +247,7 @@ def challenge_edit(request, pk: int):
 
 
 def _next_month() -> dict:
-    first = add_months(month_start(today()), 1)
+    first = add_months(month_start(_today()), 1)
     return {"starts_on": first, "ends_on": add_months(first, 1) - timedelta(days=1)}
 
 
@@ -277,7 +283,7 @@ def challenge(request, pk: int):
             "hidden_winners": len(
                 [w for w in winners if not privacy.can_name(employee, w.employee)]
             ),
-            "today": today(),
+            "today": _today(),
         },
     )
 
@@ -347,7 +353,7 @@ def redemptions(request):
     queryset = Redemption.objects.filter(status=status).select_related(
         "employee", "reward", "decided_by"
     )
-    first = add_months(month_start(today()), -1)
+    first = add_months(month_start(_today()), -1)
     return render(
         request,
         "rewards/redemptions.html",
@@ -452,7 +458,7 @@ def employee_of_month(request):
             "candidates": candidates,
             "chosen": chosen,
             "previous": add_months(first, -1),
-            "next": add_months(first, 1) if add_months(first, 1) <= month_start(today()) else None,
+            "next": add_months(first, 1) if add_months(first, 1) <= month_start(_today()) else None,
             "history": EmployeeOfMonth.objects.select_related("employee")[:12],
         },
     )

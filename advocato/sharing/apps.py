@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from advocato.core import audit
+from advocato.lib import hooks
+
 
 class SharingConfig(AppConfig):
     name = "advocato.sharing"
@@ -8,9 +11,10 @@ class SharingConfig(AppConfig):
     verbose_name = _("Sharing")
 
     def ready(self) -> None:
-        from advocato.core import audit
+        from . import models, receivers, services
 
-        from . import models
+        hooks.shared_item_ids.register(services.shared_item_ids)
+        receivers.connect()
 
         audit.register(models.Guidelines)
         # The secret never goes into the log; that it changed shows as its row's update.

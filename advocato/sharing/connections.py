@@ -16,10 +16,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from advocato.content import fetch
+from advocato.lib import fetch
+from advocato.people import mail
 
 from .models import DIRECT_NETWORKS, MastodonApp, NetworkAccount, PostState, Share, Source
 from .networks.base import (
@@ -450,27 +451,20 @@ def expiring_soon(now=None):
 
 def remind_expiring(now=None) -> int:
     """E-mail each advocate once per expiry, a week ahead, with a one-click reconnect link."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
     sent = 0
     for account in expiring_soon(now):
         if account.reminded_for == account.expires_at:
             continue
-        employee = account.employee
-        link = site_base() + reverse("sharing:network_reconnect", args=[account.network])
-        with translation.override(
-            employee.ui_language or employee.language or settings.LANGUAGE_CODE
-        ):
-            context = {
+        mail.send(
+            account.employee,
+            subject=lambda values: _("Your %(network)s connection runs out soon") % values,
+            text_template="sharing/email/reconnect.txt",
+            context=lambda account=account: {
                 "account": account,
-                "employee": employee,
-                "link": link,
+                "link": site_base() + reverse("sharing:network_reconnect", args=[account.network]),
                 "network": account.get_network_display(),
-            }
-            subject = _("Your %(network)s connection runs out soon") % context
-            body = render_to_string("sharing/email/reconnect.txt", context)
-        send_mail(subject, body, None, [employee.email])
+            },
+        )
         NetworkAccount.objects.filter(pk=account.pk).update(reminded_for=account.expires_at)
         sent += 1
     return sent

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from advocato.content.models import ContentItem, ContentVariant, Goal, Status, SuggestedText
-from advocato.content.networks import LIMITS, count
+from advocato.lib.networks import LIMITS, count
 from advocato.links.models import Click, Conversion, TrackedLink
 from advocato.people.models import Employee, Invitation, User
 

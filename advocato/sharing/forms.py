@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.forms import https_urls
-from advocato.content.networks import NETWORKS
+from advocato.lib.networks import NETWORKS
 from advocato.people.forms import guard_text_fields
 
 from .models import Guidelines

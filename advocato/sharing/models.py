@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.models import ContentItem
-from advocato.content.networks import NETWORKS
+from advocato.core.audit import acting_as
+from advocato.lib.networks import NETWORKS
 from advocato.people.models import Employee
 
 from .crypto import Encrypted
@@ -159,7 +160,6 @@ class Guidelines(models.Model):
 
     @classmethod
     def get(cls) -> Guidelines:
-        from advocato.core.audit import acting_as
 
         with acting_as(None):
             return cls.objects.get_or_create(pk=1)[0]

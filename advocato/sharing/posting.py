@@ -33,12 +33,15 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advocato.content import services as content
+from advocato.core import audit
 from advocato.core.models import Organisation
+from advocato.lib import hooks
 from advocato.links import services as links
+from advocato.people import mail
 
 from . import connections, services
 from .models import EngagementReading, NetworkAccount, PostState, Share, Source
@@ -245,7 +248,7 @@ def post_share(share_id: int) -> str:
     # What we write on the share for the advocate is in their language and on their clock.
     person = share.employee
     with (
-        translation.override(person.ui_language or person.language or None),
+        mail.in_their_language(person),
         timezone.override(ZoneInfo(person.time_zone or "UTC")),
     ):
         return _post(share, token, text, link, localised)
@@ -295,23 +298,17 @@ def _post(share: Share, token: str, text: str, link: str, localised) -> str:
 def _record_posted(share: Share, token: str, posted: Posted, account: NetworkAccount) -> None:
     now = timezone.now()
     with transaction.atomic():
-        changed = Share.objects.filter(
-            pk=share.pk, attempt_token=token, post_state=PostState.POSTING
-        ).update(
+        services.confirm(
+            Share.objects.filter(pk=share.pk, attempt_token=token, post_state=PostState.POSTING),
+            by=services.BY_API,
             post_state=PostState.POSTED,
-            status=Share.Status.CONFIRMED,
-            confirmed_at=now,
-            confirmed_by="api",
             external_id=posted.external_id[:200],
             permalink=posted.permalink[:500],
             error="",
             audience=account.audience,
             audience_source=account.audience_source if account.audience is not None else "",
             engagement_next_at=now + timedelta(hours=1),
-            changed_at=now,
         )
-    if changed:
-        links.forget(share.link.code)
 
 
 @patient
@@ -401,9 +398,7 @@ def best_slot(network: str, now=None) -> tuple[int, int, bool]:
     """(weekday, hour, from our data?) with the best click-through for this network in the
     company's time zone over the last 180 days — the analytics' best-time heatmap, read from
     its rollups — or the network's usual good slot while there is too little data."""
-    from advocato.analytics import services as analytics
-
-    found = analytics.best_slot(network, now=now)
+    found = hooks.best_slot_from_data(network, now=now)  # answered by analytics
     if found is None:
         weekday, hour = DEFAULT_BEST.get(network, (1, 9))
         return weekday, hour, False
@@ -554,8 +549,6 @@ def parse_engagement_csv(raw: bytes) -> tuple[list[tuple[Share, Engagement]], li
 def import_engagement(rows: list[tuple[Share, Engagement]]) -> int:
     """Save imported figures; each share's new figures go into the audit log."""
     from dataclasses import asdict
-
-    from advocato.core import audit
 
     now = timezone.now()
     with transaction.atomic():

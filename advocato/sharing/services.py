@@ -8,9 +8,12 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from advocato.content.models import ContentItem
+from advocato.lib import networks
 from advocato.links import services as links
 
 from .models import Share
@@ -63,15 +66,31 @@ def start_share(employee, item, network: str, text: str, suggested_text: str = "
     return share
 
 
-def confirm(share: Share, by: str = "advocate") -> Share:
-    Share.objects.filter(pk=share.pk, confirmed_at=None).update(
-        confirmed_at=timezone.now(),
-        confirmed_by=by,
-        status=Share.Status.CONFIRMED,
+BY_ADVOCATE, BY_CLICK, BY_API = "advocate", "click", "api"
+
+
+def confirm(shares: QuerySet[Share], by: str, **posted) -> int:
+    """Mark shares confirmed: the one place that does. Returns how many changed.
+
+    `by` says what proves the share is out there: the advocate saying they posted it through a
+    share dialog (never a direct post: that one only the network can confirm), its first human
+    click, or the network's answer to our post (`posted` then carries the post's fields, and
+    the answer is the final word even over an earlier click)."""
+    if by != BY_API:
+        shares = shares.filter(confirmed_at=None)
+    if by == BY_ADVOCATE:
+        shares = shares.exclude(method=Share.Method.API)
+    codes = list(shares.values_list("link__code", flat=True))
+    if not codes:
+        return 0
+    now = timezone.now()
+    changed = shares.update(
+        status=Share.Status.CONFIRMED, confirmed_at=now, confirmed_by=by, **posted
     )
-    links.forget(share.link.code)
-    share.refresh_from_db()
-    return share
+    for code in codes:
+        if code:
+            links.forget(code)
+    return changed
 
 
 # --- The composer's checks -------------------------------------------------------------------
@@ -123,7 +142,6 @@ def similar_colleagues(employee, item, network: str, text: str, threshold: float
 
 
 def check_post(employee, item, network: str, text: str) -> list[Check]:
-    from advocato.content import networks
 
     from .models import Guidelines
 
@@ -204,8 +222,6 @@ def shared_item_ids(employee) -> set[int]:
 def most_shared_items(limit: int = 10) -> list:
     """The items shared most (confirmed shares), for analysts' way into per-item results."""
     from django.db.models import Count, Q
-
-    from advocato.content.models import ContentItem
 
     return list(
         ContentItem.objects.annotate(

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from advocato.content import networks
 from advocato.content import services as content
 from advocato.content.models import ContentItem
-from advocato.core.permissions import employee_required, role_required
+from advocato.lib import networks
+from advocato.lib.permissions import employee_required, role_required
 from advocato.links import services as links
 from advocato.links.models import Click
 
@@ -188,7 +188,7 @@ def confirm(request, pk: int):
         # A direct post is confirmed by the network's answer, never by hand.
         messages.error(request, _("Advocato posts this one for you; it counts once it is out."))
         return redirect("sharing:mine")
-    services.confirm(share)
+    services.confirm(Share.objects.filter(pk=share.pk), by=services.BY_ADVOCATE)
     messages.success(request, _("Thank you for sharing! Your link counts its clicks from now on."))
     return redirect("sharing:mine")
 

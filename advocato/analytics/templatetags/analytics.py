@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import date_format, number_format
 
-from advocato.analytics.charts import format_percent
+from advocato.lib.charts import format_percent
 
 register = template.Library()
 

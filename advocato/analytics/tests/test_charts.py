@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from advocato.analytics import charts
+from advocato.lib import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script>"

@@ -8,10 +8,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from advocato.analytics import charts, digest, kpis, rollups
+from advocato.analytics import digest, kpis, rollups
 from advocato.analytics.models import Subscription
 from advocato.analytics.tests.conftest import CPH, click, convert, local, make_item, make_share
 from advocato.conftest import make_employee
+from advocato.lib import charts
 from advocato.people.models import Employee, User
 
 MONDAY = datetime(2026, 11, 16, 6, 30, tzinfo=CPH)  # week 47; last week is 9–15 November

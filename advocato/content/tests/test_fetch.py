@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from advocato.content import fetch as fetch_module
-from advocato.content.fetch import FetchError, check_url, fetch, is_blocked_address
+from advocato.lib import fetch as fetch_module
+from advocato.lib.fetch import FetchError, check_url, fetch, is_blocked_address
 
 PAGE = b"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Hello from the test server</title></head>

@@ -8,7 +8,6 @@ import json
 import pytest
 
 from advocato.conftest import SHARED_FIXTURES
-from advocato.content.fetch import FetchError
 from advocato.content.metadata import (
     PageMetadata,
     decode_html,
@@ -17,6 +16,7 @@ from advocato.content.metadata import (
     normalise_language,
 )
 from advocato.content.tests.test_fetch import LocalServer
+from advocato.lib.fetch import FetchError
 
 PAGES = SHARED_FIXTURES / "pages"
 needs_shared_pages = pytest.mark.skipif(

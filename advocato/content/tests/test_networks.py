@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from advocato.content.networks import LIMITS, NETWORKS, URL_RE, check, count
+from advocato.lib.networks import LIMITS, NETWORKS, URL_RE, check, count
 
 COMPOSER_JS = Path(__file__).resolve().parents[1] / "static" / "advocato" / "composer.js"
 

@@ -10,9 +10,9 @@ ROLES = ["admin", "curator", "manager", "analyst", "advocate"]
 # (url name, needs an object, the roles that may open it)
 PAGES = [
     ("home", None, ROLES),
-    ("core:profile", None, ROLES),
-    ("core:settings", None, ["admin"]),
-    ("core:audit", None, ["admin"]),
+    ("shell:profile", None, ROLES),
+    ("shell:settings", None, ["admin"]),
+    ("shell:audit", None, ["admin"]),
     ("people:list", None, ["admin"]),
     ("people:invite", None, ["admin"]),
     ("people:import", None, ["admin"]),
@@ -21,8 +21,8 @@ PAGES = [
     ("people:detail", "employee", ["admin"]),
     ("people:groups", None, ["admin"]),
     ("people:group_edit", "group", ["admin"]),
-    ("people:team", None, ["admin", "manager"]),
-    ("people:adoption", None, ["admin", "analyst"]),
+    ("analytics:team", None, ["admin", "manager"]),
+    ("analytics:adoption", None, ["admin", "analyst"]),
     ("content:feed", None, ROLES),
     ("content:item", "published", ROLES),
     ("content:suggest", None, ROLES),
@@ -111,7 +111,7 @@ def test_navigation_shows_only_the_pages_of_the_role(client, personas):
     assert reverse("people:list") not in html
     client.force_login(personas["admin"].user)
     html = client.get(reverse("home")).content.decode()
-    assert reverse("people:list") in html and reverse("core:audit") in html
+    assert reverse("people:list") in html and reverse("shell:audit") in html
 
 
 def _walk(resolver, prefix=""):

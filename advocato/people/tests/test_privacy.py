@@ -75,7 +75,7 @@ def test_nobody_is_named_to_an_anonymous_viewer(line):
 
 def test_the_advocate_sets_their_choice_on_the_profile(login, advocate):
     response = login(advocate).post(
-        reverse("core:profile"),
+        reverse("shell:profile"),
         {"name": "Anna Holm", "title": "", "language": "da", "ui_language": "",
          "time_zone": "Europe/Copenhagen", "ranking": "own"},
     )  # fmt: skip
@@ -86,7 +86,7 @@ def test_the_advocate_sets_their_choice_on_the_profile(login, advocate):
 
 def test_a_made_up_choice_is_refused(login, advocate):
     response = login(advocate).post(
-        reverse("core:profile"),
+        reverse("shell:profile"),
         {"name": "Anna Holm", "title": "", "language": "da", "ui_language": "",
          "time_zone": "Europe/Copenhagen", "ranking": "famous"},
     )  # fmt: skip

@@ -53,7 +53,7 @@ def test_odd_filters_on_the_people_page_are_ignored(login, admin, value):
 
 
 def test_only_the_products_languages_can_be_chosen(login, advocate):
-    login(advocate).post(reverse("core:set_language"), {"language": "zh-hans"})
+    login(advocate).post(reverse("shell:set_language"), {"language": "zh-hans"})
     advocate.refresh_from_db()
     assert advocate.ui_language == ""
 
@@ -120,13 +120,13 @@ def test_a_deactivated_invitee_cannot_create_an_account(client, admin):
 
 def test_people_cannot_change_their_own_login_address(login, advocate):
     response = login(advocate).get(reverse("account_email"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("core:profile")
+    assert response.redirect_chain[-1][0] == reverse("shell:profile")
     assert "managed by your Advocato admin" in response.content.decode()
 
 
 def test_organisation_name_with_a_line_break_is_refused(login, admin):
     response = login(admin).post(
-        reverse("core:settings"),
+        reverse("shell:settings"),
         {
             "org-name": "Acme\nBcc: everyone",
             "org-default_language": "en",

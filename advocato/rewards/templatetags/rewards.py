@@ -3,6 +3,7 @@
 
 from django import template
 
+from advocato.lib.networks import NETWORKS
 from advocato.rewards import services
 from advocato.rewards.badges import BY_CODE
 from advocato.rewards.models import BadgeAward, Kudos
@@ -42,8 +43,6 @@ def badge_of(code):
 def why(entry):
     """The entry's reason in words: what happened, and why it earned what it did."""
     from django.utils.translation import gettext as _
-
-    from advocato.content.networks import NETWORKS
 
     kind = entry.Kind
     title = entry.item.title if entry.item_id and entry.item else ""

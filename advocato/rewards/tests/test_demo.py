@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from advocato.core.demo import build_demo
 from advocato.people.models import Employee
 from advocato.rewards import services
 from advocato.rewards.models import (
@@ -14,6 +13,7 @@ from advocato.rewards.models import (
     Redemption,
     RuleVersion,
 )
+from advocato.shell.demo import build_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_demo_rewards_agree_with_the_ledger(client):
     anna = Employee.objects.get(email="anna.holm@nordlys.example")
     client.force_login(anna.user)
     for name in ["rewards:points", "rewards:leaderboard", "rewards:catalogue", "rewards:kudos",
-                 "rewards:challenges", "content:feed", "core:profile"]:  # fmt: skip
+                 "rewards:challenges", "content:feed", "shell:profile"]:  # fmt: skip
         assert client.get(reverse(name)).status_code == 200, name
     assert client.get(reverse("rewards:challenge", args=[running.pk])).status_code == 200
     page = client.get(reverse("rewards:points")).content.decode()

@@ -9,7 +9,9 @@ import pytest
 from django.utils import timezone
 
 from advocato.conftest import CPH
-from advocato.rewards import leaderboards, periods, services
+from advocato.core.models import Organisation
+from advocato.lib import periods
+from advocato.rewards import leaderboards, services
 from advocato.rewards.conftest import make_click, make_item, make_share
 from advocato.rewards.models import Challenge, Metric
 
@@ -19,7 +21,7 @@ LENGTHS = {"week": {7}, "month": {28, 29, 30, 31}, "quarter": {90, 91, 92}}
 
 
 def test_today_is_the_companys_day_and_periods_follow_each_other(moment, org):
-    today = periods.today()
+    today = Organisation.get().today()
     assert today == moment.astimezone(CPH).date()
     start, end = periods.day_start(today, CPH), periods.day_start(today + timedelta(days=1), CPH)
     assert start <= timezone.now() < end
@@ -39,7 +41,7 @@ def test_a_click_made_now_counts_in_this_weeks_months_and_quarters_board(
     make_click(share)
     make_share(advocate_engineering, make_item())
     services.fold()
-    today = periods.today()
+    today = Organisation.get().today()
     for kind in ("week", "month", "quarter", "all"):
         clicks = leaderboards.board(advocate, today, kind, Metric.CLICKS)
         assert [(r.name, r.value) for r in clicks.rows][:1] == [("Anna Holm", 1)], kind
@@ -52,7 +54,7 @@ def test_a_click_made_now_counts_in_this_weeks_months_and_quarters_board(
 def test_a_challenge_that_runs_today_counts_now_and_settles_after_its_last_day(
     moment, org, curator, advocate
 ):
-    today = periods.today()
+    today = Organisation.get().today()
     challenge = Challenge.objects.create(
         title="Recruitment week",
         metric="clicks",

@@ -72,7 +72,7 @@ def test_pages_show_points_with_their_reason(login, advocate, org):
     assert "your own click" in html
     assert "data-balance>10<" in html
     # The profile and the feed carry the badge.
-    assert "First share" in login(advocate).get(reverse("core:profile")).content.decode()
+    assert "First share" in login(advocate).get(reverse("shell:profile")).content.decode()
     assert (
         'data-badge-news="first_share"'
         in login(advocate).get(reverse("content:feed")).content.decode()
@@ -156,7 +156,7 @@ def test_kudos_bad_input_and_the_wall(client, advocate, advocate_engineering, ma
     assert Kudos.objects.get().receiver == advocate_engineering
     client.force_login(advocate_engineering.user)
     assert "Great post on wind!" in client.get(url).content.decode()
-    assert "Great post on wind!" in client.get(reverse("core:profile")).content.decode()
+    assert "Great post on wind!" in client.get(reverse("shell:profile")).content.decode()
     # A manager sees the kudos in their team.
     advocate_engineering.manager = manager
     advocate_engineering.save()

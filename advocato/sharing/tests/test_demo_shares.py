@@ -8,10 +8,10 @@ import pytest
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from advocato.core.demo import build_demo, clear_demo
 from advocato.links.models import Click, Conversion, TrackedLink
 from advocato.people.models import Employee
 from advocato.sharing.models import Share
+from advocato.shell.demo import build_demo, clear_demo
 
 README_ADVOCATES = ["anna.holm@nordlys.example", "lars.berg@nordlys.example"]
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.utils.translation import gettext as _
 
-from advocato.content import fetch
+from advocato.lib import fetch
 
 from ..base import Engagement, OAuthAdapter, Permanent, Posted, Profile, Tokens
 

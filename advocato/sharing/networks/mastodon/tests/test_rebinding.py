@@ -2,7 +2,7 @@
 
 import pytest
 
-from advocato.content import fetch
+from advocato.lib import fetch
 from advocato.sharing.networks.base import AppConfig, Permanent
 from advocato.sharing.networks.mastodon.adapter import MastodonAdapter
 

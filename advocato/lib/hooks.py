@@ -1,0 +1,53 @@
+"""A hook: a question a lower layer asks and a higher layer answers.
+
+Imports point down the layers only. When a lower app needs something only a higher one knows
+(the feed in `content` marks what a person has shared; posting in `sharing` asks `analytics`
+for the best time), the lower app declares a `Hook` with the answer it gives on its own, and
+the higher app registers its answer in its `AppConfig.ready()`. Every such question is
+declared here, so the whole list of them is in one place. Events (something happened) go the
+other way through Django signals instead (`links.signals`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Hook(Generic[P, R]):
+    def __init__(self, name: str, default: Callable[P, R]) -> None:
+        self.name = name
+        self.default = default
+        self._answer: Callable[P, R] | None = None
+
+    def register(self, answer: Callable[P, R]) -> Callable[P, R]:
+        """Set the answer (one per hook: a second registration replaces the first)."""
+        self._answer = answer
+        return answer
+
+    @property
+    def registered(self) -> bool:
+        return self._answer is not None
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        return (self._answer or self.default)(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {'registered' if self.registered else 'default'}>"
+
+
+# --- The questions ---------------------------------------------------------------------------
+
+# content asks, sharing answers: ids of the items a person has shared (confirmed). On its own,
+# content knows no shares: nobody has shared anything.
+shared_item_ids: Hook[[Any], set[int]] = Hook("shared_item_ids", default=lambda employee: set())
+
+# sharing asks, analytics answers: (weekday, hour) whose shares on a network earned the best
+# click-through, measured from the programme's own clicks, or None while there is too little
+# data. On its own, sharing has no measurements (None: it uses the network's usual good slot).
+best_slot_from_data: Hook[..., tuple[int, int] | None] = Hook(
+    "best_slot_from_data", default=lambda network, now=None: None
+)

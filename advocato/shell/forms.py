@@ -1,0 +1,27 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from advocato.core.models import Organisation
+from advocato.lib.validators import no_control_characters, no_formula
+from advocato.people.models import time_zone_choices
+
+
+class OrganisationForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "default_language",
+            "time_zone",
+            "require_mfa_for_admins",
+            "individual_results",
+        ]
+        widgets = {"individual_results": forms.RadioSelect}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        no_control_characters(name)
+        no_formula(name)
+        return name

@@ -1,0 +1,66 @@
+"""Per-request context: the signed-in employee, their chosen language, the audit actor, and
+the organisation's rule that admins use two-factor authentication."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+from advocato.core import audit
+from advocato.core.models import Organisation
+from advocato.people.models import Employee
+
+
+def _employee_for(user):
+    if not user.is_authenticated:
+        return None
+
+    return (
+        Employee.objects.select_related("department", "team", "location").filter(user=user).first()
+    )
+
+
+class CurrentEmployeeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        employee = _employee_for(request.user)
+        request.employee = employee
+        if employee is not None and employee.ui_language:
+            translation.activate(employee.ui_language)
+            request.LANGUAGE_CODE = employee.ui_language
+        token = audit.set_actor(SimpleLazyObject(lambda: request.user))
+        try:
+            return self.get_response(request)
+        finally:
+            audit.reset_actor(token)
+
+
+class RequireAdminMFAMiddleware:
+    """When the organisation requires it, an admin without an authenticator is sent to set one
+    up; only the account pages (to set it up, or to sign out) stay open until then."""
+
+    OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/invite/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._must_set_up(request):
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    def _must_set_up(self, request) -> bool:
+        user = request.user
+        if not user.is_authenticated or request.path.startswith(self.OPEN_PREFIXES):
+            return False
+        employee = getattr(request, "employee", None)
+        is_admin = user.is_superuser or (employee is not None and employee.role == "admin")
+        if not is_admin:
+            return False
+        from allauth.mfa.utils import is_mfa_enabled
+
+        return Organisation.get().require_mfa_for_admins and not is_mfa_enabled(user)

@@ -1,0 +1,31 @@
+"""The URL root: the shell's own pages (home, profile, settings, audit log, language) and
+every app's pages below it."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+shell_pages = [
+    path("me/", views.profile, name="profile"),
+    path("settings/", views.organisation_settings, name="settings"),
+    path("audit/", views.audit_log, name="audit"),
+    path("i18n/language/", views.set_language, name="set_language"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include((shell_pages, "shell"))),
+    path("", include("advocato.people.urls")),
+    path("", include("advocato.content.urls")),
+    path("", include("advocato.links.urls")),
+    path("", include("advocato.sharing.urls")),
+    path("", include("advocato.analytics.urls")),
+    path("", include("advocato.rewards.urls")),
+    # Uploaded pictures; they are public by nature (link previews show them to anyone).
+    path("media/<path:path>", views.media, name="media"),
+    # The login address is the employee's e-mail, set by admins: no self-service changes.
+    path("accounts/email/", views.email_managed_by_admins, name="account_email"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,154 @@
+"""The shell's own pages: home, the employee's profile, the language switch, the
+organisation's settings and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from advocato.analytics.adoption import adoption_funnel
+from advocato.content import services as content
+from advocato.core.models import AuditEntry, Organisation
+from advocato.lib.permissions import employee_required, has_role, public, role_required
+from advocato.people import services as people
+from advocato.people.forms import ProfileForm
+from advocato.sharing.forms import GuidelinesForm
+from advocato.sharing.models import Guidelines
+
+from .forms import OrganisationForm
+
+
+@employee_required
+def home(request):
+
+    employee = request.employee
+    latest = list(content.feed_for(employee)[:4])
+    shared = content.shared_item_ids(employee)
+    context = {
+        "reports_count": employee.reports.filter(is_active=True).count(),
+        "cards": [
+            {"item": i, "text": content.localise(i, employee.language), "shared": i.pk in shared}
+            for i in latest
+        ],
+    }
+    if has_role(employee, "curator"):
+        context["in_review"] = content.review_count()
+    if has_role(employee, "analyst"):
+        context["funnel"] = adoption_funnel()
+    if has_role(employee, "admin"):
+        context["by_department"] = people.adoption_by_department()
+    return render(request, "shell/home.html", context)
+
+
+@employee_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.employee)
+    if request.method == "POST" and form.is_valid():
+        employee = form.save()
+        response = redirect("shell:profile")
+        if employee.ui_language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                employee.ui_language,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        else:
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+        messages.success(request, _("Your profile is saved."))
+        return response
+    return render(request, "shell/profile.html", {"form": form})
+
+
+@public
+@require_POST
+def set_language(request):
+    """Switch the interface language. Signed-in employees keep the choice on their profile, so
+    it follows them to other browsers; everyone else keeps it in a cookie."""
+    code = request.POST.get("language", "")
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if code and code not in dict(settings.LANGUAGES):
+        return response
+    employee = getattr(request, "employee", None)
+    if employee is not None:
+        # A preference, not an admin's change of data: written without the audit signals.
+        type(employee).objects.filter(pk=employee.pk).update(ui_language=code)
+    if code:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=365 * 24 * 3600,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
+
+
+@public
+def media(request, path: str):
+    from django.views.static import serve
+
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+@employee_required
+def email_managed_by_admins(request):
+    messages.info(
+        request, _("Your e-mail address is managed by your Advocato admin. Ask them to change it.")
+    )
+    return redirect("shell:profile")
+
+
+@role_required("admin")
+def organisation_settings(request):
+
+    form = OrganisationForm(request.POST or None, instance=Organisation.get(), prefix="org")
+    guidelines = GuidelinesForm(request.POST or None, instance=Guidelines.get(), prefix="rules")
+    if request.method == "POST" and form.is_valid() and guidelines.is_valid():
+        form.save()
+        guidelines.save()
+        messages.success(request, _("Settings saved."))
+        return redirect("shell:settings")
+    return render(request, "shell/settings.html", {"form": form, "guidelines": guidelines})
+
+
+@role_required("admin")
+def audit_log(request):
+    entries = AuditEntry.objects.all()
+    object_type = request.GET.get("type", "")
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    actor = request.GET.get("actor", "").strip()
+    if actor:
+        entries = entries.filter(actor_label__icontains=actor)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    types = (
+        AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "shell/audit.html",
+        {
+            "page": page,
+            "types": types,
+            "type": object_type,
+            "actor": actor,
+            "filtered": bool(object_type or actor),
+            "params": params.urlencode(),
+        },
+    )
