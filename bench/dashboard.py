@@ -68,10 +68,10 @@ def run_case(name: str, clicks: int, profile: bool) -> dict:
     from django.utils import timezone
 
     from advocato.analytics import rollups
-    from advocato.analytics.forms import company_today
     from advocato.analytics.kpis import quarter_of
     from advocato.analytics.models import FillState, ShareDay
     from advocato.core.demo import build_demo
+    from advocato.core.models import Organisation
     from advocato.links.models import Click, Conversion
     from advocato.people.models import User
     from advocato.sharing.models import Share
@@ -117,7 +117,8 @@ def run_case(name: str, clicks: int, profile: bool) -> dict:
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
         override_settings(STORAGES=storages).enable()
     host = (settings.ALLOWED_HOSTS or ["localhost"])[0].lstrip(".") or "localhost"
-    year, quarter = quarter_of(company_today())
+    today = Organisation.get().today()
+    year, quarter = quarter_of(today)
     pages = {
         "dashboard": (ANALYST, "/analytics/"),
         "dashboard_quarter": (ANALYST, f"/analytics/?period={year}-q{quarter}"),
@@ -193,7 +194,7 @@ def run_case(name: str, clicks: int, profile: bool) -> dict:
         "fill_rows": filled.rows,
         "shareday_rows": ShareDay.objects.count(),
         "shareday_rows_30d": ShareDay.objects.filter(
-            day__gte=company_today() - timezone.timedelta(days=29)
+            day__gte=today - timezone.timedelta(days=29)
         ).count(),
         "db_mb": db_bytes / 1e6,
         "timings": timings,
