@@ -57,9 +57,20 @@ BENCHES := $(patsubst bench/%.py,%,$(filter-out bench/_%.py,$(wildcard bench/*.p
 
 bench: $(addprefix bench-,$(BENCHES))
 
+# Every benchmark at a tiny size, in seconds (CI runs it): proves each one still works; the
+# figures mean nothing. Runs them all, then fails if any failed.
+bench-smoke: install
+	@failed=""; for name in $(BENCHES); do \
+		echo "== bench $$name --smoke"; start=$$(date +%s); \
+		(cd bench && ../$(BIN)/python $$name.py --smoke) || failed="$$failed $$name"; \
+		echo "== $$name: $$(( $$(date +%s) - start )) s"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "bench-smoke: failed:$$failed"; exit 1; fi
+
+# `make bench-<name> BENCH_ARGS=--smoke` runs one benchmark at its smoke size.
 bench-%: install
 	@echo "== bench $*"
-	cd bench && ../$(BIN)/python $*.py
+	cd bench && ../$(BIN)/python $*.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .advocato-demo .pytest_cache
