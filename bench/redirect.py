@@ -17,7 +17,9 @@ Prints: redirect_rps, bare_rps, redirect_ratio, redirect_p50_ms, redirect_p99_ms
 bare_p99_ms, clicks_sent, clicks_recorded, clicks_exactly_once, spooled, redirect_errors,
 bare_errors, workers, concurrency, duration_s.
 Settings from the environment: BENCH_REDIRECT_WORKERS (2), BENCH_REDIRECT_CONCURRENCY (16),
-BENCH_REDIRECT_DURATION (8 s per round, after a 1 s warm-up), BENCH_REDIRECT_ROUNDS (2)."""
+BENCH_REDIRECT_DURATION (8 s per round, after a 1 s warm-up), BENCH_REDIRECT_ROUNDS (2).
+`--smoke`: 20 shares, 4 clients, one round of 1 s after 0.5 s, whatever the environment says.
+Exits with 1 when a server sent no 302 at all: then nothing was measured."""
 
 from __future__ import annotations
 
@@ -35,13 +37,18 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from _setup import arguments
+
 BENCH_DIR = Path(__file__).resolve().parent
+SMOKE = __name__ == "__main__" and arguments(__doc__).parse_args().smoke
 WORKERS = int(os.environ.get("BENCH_REDIRECT_WORKERS", "2"))
-CONCURRENCY = int(os.environ.get("BENCH_REDIRECT_CONCURRENCY", "16"))
-DURATION = float(os.environ.get("BENCH_REDIRECT_DURATION", "8"))
-ROUNDS = int(os.environ.get("BENCH_REDIRECT_ROUNDS", "2"))
-WARM_UP = 1.0
-SHARES = 200
+if SMOKE:
+    CONCURRENCY, DURATION, ROUNDS, WARM_UP, SHARES = 4, 1.0, 1, 0.5, 20
+else:
+    CONCURRENCY = int(os.environ.get("BENCH_REDIRECT_CONCURRENCY", "16"))
+    DURATION = float(os.environ.get("BENCH_REDIRECT_DURATION", "8"))
+    ROUNDS = int(os.environ.get("BENCH_REDIRECT_ROUNDS", "2"))
+    WARM_UP, SHARES = 1.0, 200
 CLIENT_PROCESSES = max(1, min(os.cpu_count() or 1, CONCURRENCY))
 REQUEST_TIMEOUT = 10.0
 CHROME = (
@@ -231,10 +238,17 @@ def _percentile(ordered: list[float], fraction: float) -> float:
 
 
 # --- Servers ----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """Ports nothing listens on, chosen by the system (never 5432, 6379 or another server's),
+    all held at once so that no two are the same."""
+    sockets = [socket.socket() for _n in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def start_server(command: list[str], log: Path, env: dict) -> subprocess.Popen:
@@ -361,7 +375,7 @@ def main() -> int:
         print(f"Built the demo and {len(codes)} shares in {time.perf_counter() - started:.1f} s.")
         env = dict(os.environ)
         python = sys.executable
-        app_port, bare_port = free_port(), free_port()
+        app_port, bare_port = free_ports(2)
         app_log, bare_log = data_dir / "serve.log", data_dir / "bare.log"
         # The bare app gets gunicorn exactly as `advocato serve` runs it (access log included).
         gunicorn_options = [
@@ -428,6 +442,7 @@ def main() -> int:
         f"warm-up, best of {ROUNDS} interleaved rounds. Clicks by kind: {dict(clicks['kinds'])}; "
         f"{clicks['replayed']} written from the spool. Target: redirect_ratio ≥ 0.5 "
         f"({'met' if ratio >= 0.5 else 'NOT met'})."
+        + (" A smoke run: these figures measure nothing." if SMOKE else "")
     )
     print(f"redirect_rps: {best['redirect']['rps']:.0f}")
     print(f"bare_rps: {best['bare']['rps']:.0f}")
@@ -445,6 +460,11 @@ def main() -> int:
     print(f"workers: {WORKERS}")
     print(f"concurrency: {CONCURRENCY}")
     print(f"duration_s: {DURATION:g}")
+    bare_sent = sum(run["sent_302"] for run in runs["bare"])
+    if not sent or not bare_sent:
+        print(f"No 302 came back (redirect {sent}, bare {bare_sent}): nothing was measured.",
+              file=sys.stderr)  # fmt: skip
+        return 1
     return 0
 
 
