@@ -156,3 +156,48 @@ def register_m2m(through: type[models.Model], model: type[models.Model], field: 
     m2m_changed.connect(
         handler, sender=through, weak=False, dispatch_uid=f"audit:m2m:{through._meta.label}"
     )
+
+
+# --- A person asks to be forgotten -------------------------------------------------------------
+
+IDENTIFYING_FIELDS = {"name", "email", "title", "user", "employee", "receiver", "giver"}
+
+
+def forget(*, objects: list[tuple[str, str]], words: set[str], actor_id: int | None,
+           label: str) -> int:  # fmt: skip
+    """Take a person's identity out of the log: in entries about their rows (`objects`:
+    (type label, id) pairs) identifying fields are blanked and the object is `label`; wherever
+    a field held one of `words` (their name, their e-mail) it is blanked; entries they made
+    show `label` as who. The entries themselves stay: what was done, when, by which role.
+    Returns how many entries changed. (The log is append-only but for this.)"""
+    from .models import AuditEntry
+
+    words = {w for w in words if w}
+    changed = 0
+    about = {(t, i) for t, i in objects}
+    for entry in AuditEntry.objects.all().iterator():
+        mine = (entry.object_type, entry.object_id) in about
+        new_before = _redact(entry.before, words, mine)
+        new_after = _redact(entry.after, words, mine)
+        updates: dict = {}
+        if new_before != entry.before:
+            updates["before"] = new_before
+        if new_after != entry.after:
+            updates["after"] = new_after
+        if mine or entry.object_repr in words:
+            updates["object_repr"] = label
+        if (actor_id is not None and entry.actor_id == actor_id) or entry.actor_label in words:
+            updates["actor_label"] = label
+        if updates:
+            AuditEntry.objects.filter(pk=entry.pk).update(**updates)
+            changed += 1
+    return changed
+
+
+def _redact(values, words: set[str], mine: bool):
+    if not isinstance(values, dict):
+        return values
+    return {
+        key: "–" if (mine and key in IDENTIFYING_FIELDS) or value in words else value
+        for key, value in values.items()
+    }

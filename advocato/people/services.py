@@ -31,6 +31,7 @@ from .models import (
     Invitation,
     InviteImport,
     Location,
+    Ranking,
     Team,
     User,
 )
@@ -503,3 +504,66 @@ def create_admin(*, email: str, password: str, name: str = "") -> Employee:
             defaults={"user": user, "name": name or email.split("@")[0], "role": "admin"},
         )
     return employee
+
+
+# --- A person's own data ------------------------------------------------------------------------
+
+
+def personal_data(employee: Employee) -> dict[str, list[dict]]:
+    """What the people app keeps about a person, as rows for "My data"."""
+    profile = {
+        "name": employee.name,
+        "email": employee.email,
+        "title": employee.title,
+        "department": str(employee.department or ""),
+        "team": str(employee.team or ""),
+        "location": str(employee.location or ""),
+        "language": employee.language,
+        "interface_language": employee.ui_language,
+        "time_zone": employee.time_zone,
+        "manager": employee.manager.name if employee.manager else "",
+        "groups": ", ".join(sorted(g.name for g in employee.groups.all())),
+        "role": employee.role,
+        "place_in_rankings": employee.ranking,
+        "active": employee.is_active,
+        "in_the_programme_since": employee.created_at,
+        "account_created": employee.user.date_joined if employee.user else None,
+        "last_sign_in": employee.user.last_login if employee.user else None,
+    }
+    invitations = [
+        {
+            "created": i.created_at,
+            "last_sent": i.sent_at,
+            "times_sent": i.send_count,
+            "accepted": i.accepted_at,
+            "withdrawn": i.revoked_at,
+        }
+        for i in employee.invitations.order_by("created_at")
+    ]
+    return {"profile": [profile], "invitations": invitations}
+
+
+def anonymous_name(employee: Employee) -> str:
+    return _("Former employee %(number)s") % {"number": employee.pk}
+
+
+def forget_person(employee: Employee) -> None:
+    """Remove what identifies the person: the account (sign-in, e-mail addresses, sessions end
+    with it), invitations, name, e-mail, title, manager, groups. The row stays, inactive and
+    anonymous, so the programme's figures that rest on it do not change."""
+    user = employee.user
+    employee.invitations.all().delete()
+    employee.groups.clear()
+    Employee.objects.filter(manager=employee).update(manager=None)
+    Employee.objects.filter(pk=employee.pk).update(
+        user=None,
+        name=anonymous_name(employee),
+        email=f"former-{employee.pk}@forgotten.invalid",
+        title="",
+        manager=None,
+        ui_language="",
+        ranking=Ranking.OUT,
+        is_active=False,
+    )
+    if user is not None:
+        user.delete()

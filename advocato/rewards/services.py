@@ -42,6 +42,7 @@ from .ledger import (  # noqa: F401  (the app's facade)
     verify,
 )
 from .models import (
+    BadgeAward,
     Challenge,
     ChallengeWinner,
     DailyScore,
@@ -433,3 +434,63 @@ def recent_badges(viewer, days: int = 14, limit: int = 5):
         .select_related("employee")
         .order_by("-awarded_at", "-id")[:limit]
     )
+
+
+# --- A person's own data ------------------------------------------------------------------------
+
+
+def personal_data(employee) -> dict[str, list[dict]]:
+    """What the rewards app keeps about a person: every ledger entry with its why, balance,
+    badges, reward requests and kudos."""
+    entries = [
+        {
+            "at": e.at,
+            "kind": e.kind,
+            "points": e.points,
+            "why": e.get_reason_display(),
+            "note": e.note,
+        }
+        for e in PointEntry.objects.filter(employee=employee).order_by("at", "pk")
+    ]
+    badges = [
+        {"badge": b.badge, "awarded": b.awarded_at, "detail": b.detail}
+        for b in BadgeAward.objects.filter(employee=employee).order_by("awarded_at")
+    ]
+    requests = [
+        {
+            "reward": r.reward.name,
+            "price": r.price,
+            "status": r.status,
+            "requested": r.requested_at,
+            "decided": r.decided_at,
+            "comment": r.comment,
+        }
+        for r in Redemption.objects.filter(employee=employee).select_related("reward")
+    ]
+    kudos = [
+        {
+            "at": k.created_at,
+            "given_by": k.giver.name,
+            "given_to": k.receiver.name,
+            "message": k.message,
+        }
+        for k in Kudos.objects.filter(Q(giver=employee) | Q(receiver=employee))
+        .select_related("giver", "receiver")
+        .order_by("created_at")
+    ]
+    return {
+        "points": entries,
+        "balance": [{"points": wallet_balance(employee)}],
+        "badges": badges,
+        "reward_requests": requests,
+        "kudos": kudos,
+    }
+
+
+def forget_person(employee, by) -> None:
+    """Requests still waiting are declined (points refunded, as the ledger records); kudos to
+    and from the person are removed. Points, badges and scores stay, anonymous."""
+    waiting = Redemption.objects.filter(employee=employee, status=Redemption.Status.PENDING)
+    for redemption in waiting:
+        decide(redemption, by, approve=False, comment=_("The person's data was deleted."))
+    Kudos.objects.filter(Q(giver=employee) | Q(receiver=employee)).delete()

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,8 @@ from advocato.content.models import ContentItem
 from advocato.lib import networks
 from advocato.links import services as links
 
-from .models import Share
+from . import connections
+from .models import NetworkAccount, PostState, Share, SharingProfile
 
 WORDS = re.compile(r"\w+", re.UNICODE)
 URLS = re.compile(r"https?://\S+")
@@ -42,8 +43,6 @@ def start_share(employee, item, network: str, text: str, suggested_text: str = "
                 method: str = Share.Method.DIALOG) -> Share:  # fmt: skip
     """Record the share and mint its tracked link. The text is stored as written; the link is
     put into it by the caller (see `text_with_link`)."""
-    from .models import NetworkAccount
-
     distance = edit_distance(suggested_text, text)
     # Potential reach: the advocate's audience on this network now (read from a connected
     # account, or stated by them); a direct post refreshes it when it goes out.
@@ -230,3 +229,78 @@ def most_shared_items(limit: int = 10) -> list:
         .filter(share_count__gt=0)
         .order_by("-share_count", "title")[:limit]
     )
+
+
+# --- A person's own data ------------------------------------------------------------------------
+
+
+def personal_data(employee) -> dict[str, list[dict]]:
+    """What the sharing app keeps about a person: their shares with their figures, and their
+    connected accounts (never the tokens)."""
+    shares = (
+        Share.objects.filter(employee=employee)
+        .select_related("item", "link")
+        .annotate(
+            people_clicks=Count(
+                "link__clicks", filter=Q(link__clicks__kind="human"), distinct=True
+            ),
+            conversions=Count("link__conversions", distinct=True),
+        )
+        .order_by("created_at", "pk")
+    )
+    rows = [
+        {
+            "shared": s.created_at,
+            "item": s.item.title,
+            "network": s.network,
+            "text": s.text,
+            "edited": s.edited,
+            "method": s.method,
+            "status": s.status,
+            "confirmed": s.confirmed_at,
+            "post_address": s.permalink,
+            "tracked_link": s.link.code if hasattr(s, "link") else "",
+            "clicks_by_people": s.people_clicks,
+            "conversions": s.conversions,
+            "potential_reach": s.audience,
+            "reactions": s.reactions,
+            "comments": s.comments,
+            "reshares": s.reshares,
+        }
+        for s in shares
+    ]
+    accounts = [
+        {
+            "network": a.network,
+            "handle": a.handle,
+            "server": a.instance,
+            "profile": a.profile_url,
+            "status": a.status,
+            "audience": a.audience,
+            "connected": a.connected_at,
+            "expires": a.expires_at,
+        }
+        for a in NetworkAccount.objects.filter(employee=employee).order_by("network")
+    ]
+    profile = SharingProfile.objects.filter(employee=employee).first()
+    if profile is not None and profile.mastodon_instance:
+        accounts.append({"network": "mastodon", "server": profile.mastodon_instance})
+    return {"shares": rows, "connected_accounts": accounts}
+
+
+def forget_person(employee) -> None:
+    """Disconnect every network (tokens and app passwords gone; nothing waits to be posted)
+    and remove what the person wrote and where they posted it. The shares stay, with their
+    figures, so the programme's totals do not change."""
+    for network in NetworkAccount.objects.filter(employee=employee).values_list(
+        "network", flat=True
+    ):
+        connections.disconnect(employee, network)
+    waiting = [PostState.SCHEDULED, PostState.HELD]
+    Share.objects.filter(employee=employee, post_state__in=waiting).update(
+        post_state=PostState.FAILED
+    )  # fmt: skip
+    Share.objects.filter(employee=employee).update(
+        text="", permalink="", external_id="", error="", account=None
+    )
+    SharingProfile.objects.filter(employee=employee).delete()

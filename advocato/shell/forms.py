@@ -25,3 +25,21 @@ class OrganisationForm(forms.ModelForm):
         no_control_characters(name)
         no_formula(name)
         return name
+
+
+class ForgetForm(forms.Form):
+    """Deleting a person's data cannot be undone: confirmed by typing their e-mail address."""
+
+    confirm = forms.CharField(
+        label=_("Type the e-mail address to confirm"), max_length=254, strip=True
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"]
+        if value.lower() != self.email.lower():
+            raise forms.ValidationError(_("That is not the e-mail address of this account."))
+        return value

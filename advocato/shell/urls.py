@@ -8,6 +8,10 @@ from . import views
 
 shell_pages = [
     path("me/", views.profile, name="profile"),
+    path("me/data/", views.my_data, name="my_data"),
+    path("me/data.zip", views.my_data_download, name="my_data_download"),
+    path("me/delete/", views.delete_me, name="delete_me"),
+    path("people/<int:pk>/forget/", views.forget_person, name="forget_person"),
     path("settings/", views.organisation_settings, name="settings"),
     path("audit/", views.audit_log, name="audit"),
     path("i18n/language/", views.set_language, name="set_language"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,10 +19,12 @@ from advocato.core.models import AuditEntry, Organisation
 from advocato.lib.permissions import employee_required, has_role, public, role_required
 from advocato.people import services as people
 from advocato.people.forms import ProfileForm
+from advocato.people.models import Employee
 from advocato.sharing.forms import GuidelinesForm
 from advocato.sharing.models import Guidelines
 
-from .forms import OrganisationForm
+from . import personal_data
+from .forms import ForgetForm, OrganisationForm
 
 
 @employee_required
@@ -152,3 +155,61 @@ def audit_log(request):
             "params": params.urlencode(),
         },
     )
+
+
+# --- My data -------------------------------------------------------------------------------------
+
+
+@employee_required
+def my_data(request):
+    return render(
+        request,
+        "shell/my_data.html",
+        {"sections": personal_data.for_page(personal_data.collect(request.employee))},
+    )
+
+
+@employee_required
+def my_data_download(request):
+    response = HttpResponse(personal_data.archive(request.employee), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="advocato-my-data.zip"'
+    return response
+
+
+@employee_required
+def delete_me(request):
+    """Delete my account: the person confirms by typing their e-mail address."""
+    employee = request.employee
+    form = ForgetForm(request.POST or None, email=employee.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            personal_data.forget(employee, by=employee)
+        except personal_data.ForgetError as exc:
+            form.add_error(None, str(exc))
+        else:
+            logout(request)
+            messages.success(request, _("Your account and your personal data are deleted."))
+            return redirect("account_login")
+    return render(
+        request, "shell/delete_me.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@role_required("admin")
+@require_POST
+def forget_person(request, pk: int):
+    """An admin deletes a person's data on their request (from the person's page)."""
+    person = get_object_or_404(Employee, pk=pk)
+    form = ForgetForm(request.POST, email=person.email)
+    if not form.is_valid():
+        messages.error(request, _("Type the person's e-mail address to confirm."))
+        return redirect("people:detail", pk=pk)
+    try:
+        personal_data.forget(person, by=request.employee)
+    except personal_data.ForgetError as exc:
+        messages.error(request, str(exc))
+        return redirect("people:detail", pk=pk)
+    messages.success(
+        request, _("The person's personal data is deleted; their figures stay, anonymous.")
+    )
+    return redirect("people:list")

@@ -1,4 +1,7 @@
+from datetime import date, datetime
+
 from django import template
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from advocato.lib import charts
@@ -22,7 +25,6 @@ def percent(value):
 
 @register.filter
 def role_label(role):
-
     return Role(role).label if role in Role.values else role
 
 
@@ -38,3 +40,18 @@ def status_label(status):
         "not_invited": _("Not invited"),
     }
     return labels.get(status, status)
+
+
+@register.filter
+def shown(value):
+    """A stored value as a person reads it: yes/no, dates in their format and time zone, – for
+    nothing."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return value
