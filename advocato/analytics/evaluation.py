@@ -229,7 +229,7 @@ def report_charts(data: dict) -> dict:
     participation_target = rate_row.get("participation", {}).get("target")
     found = data["best_time"]
     best = found["best"]
-    cells = [[cell["ctr"] for cell in row] for row in found["cells"]]
+    cells = [[cell["per_share"] for cell in row] for row in found["cells"]]
     return {
         "gauges": [
             charts.gauge_row(
@@ -270,9 +270,10 @@ def report_charts(data: dict) -> dict:
         "best_time": charts.heatmap(
             cells,
             row_labels=weekday_names(),
-            title=_("Click-through by weekday and hour"),
+            title=_("People who clicked per share by weekday and hour"),
             desc=best_time_text(best),
             best=(best[0], best[1]) if best else None,
+            percent=False,
         ),
     }
 

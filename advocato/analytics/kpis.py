@@ -540,33 +540,58 @@ def breakdown(f: Filters, by: str) -> list[dict]:
 
 # --- Best time and personal voice -------------------------------------------------------------
 
-MIN_SHARES_PER_SLOT = 3
+MIN_SHARES_PER_SLOT = 3  # shares posted in a slot before it can be the best
+MIN_SHARES_TO_SAY = 20  # shares posted in the period before the data names a best slot
 
 
 def heatmap(f: Filters, network: str = "") -> dict:
-    """Click-through (clicks ÷ potential reach) of the shares posted in each weekday × hour
-    of the company's time zone, for one network or all."""
+    """Best time to post — the one definition the page, the composer and the report use.
+
+    For the shares posted in each weekday × hour of the company's time zone (for one network
+    or all): how many, the people who clicked them (unique per link per day, humans only) per
+    share, and — the second view, where potential reach is known — clicks per 1,000 potential
+    reach of the shares that have one. The best slot has the most people clicking per share
+    among slots with at least `MIN_SHARES_PER_SLOT` shares, once the period holds at least
+    `MIN_SHARES_TO_SAY` shares; ties go to the slot with more shares, then the earlier one."""
     rows = f.rows(posted=True)
     if network:
         rows = rows.filter(network=network)
+    reached = Q(share__audience__gt=0)
     found = (
         rows.values_list("posted_weekday", "posted_hour")
-        .annotate(s=Sum("shares"), r=Sum("reach"), c=Sum("clicks"))
+        .annotate(
+            s=Sum("shares"),
+            u=Sum("unique_clicks"),
+            c=Sum("clicks"),
+            r=Sum("reach"),
+            rc=Sum("clicks", filter=reached),
+        )
         .order_by()
     )
-    cells = [[{"shares": 0, "reach": 0, "clicks": 0, "ctr": None} for _h in range(24)]
-             for _d in range(7)]  # fmt: skip
-    for weekday, hour, shares, reach, clicks in found:
-        cell = cells[weekday][hour]
-        cell.update(shares=shares, reach=reach, clicks=clicks, ctr=ratio(clicks, reach))
+    cells = [[{"shares": 0, "unique_clicks": 0, "clicks": 0, "reach": 0, "per_share": None,
+               "per_thousand": None} for _h in range(24)] for _d in range(7)]  # fmt: skip
+    for weekday, hour, shares, unique, clicks, reach, reached_clicks in found:
+        cells[weekday][hour].update(
+            shares=shares,
+            unique_clicks=unique,
+            clicks=clicks,
+            reach=reach,
+            per_share=ratio(unique, shares),
+            per_thousand=ratio((reached_clicks or 0) * 1000, reach),
+        )
+    total = sum(cell["shares"] for row in cells for cell in row)
+    slots = [
+        (cell["per_share"], cell["shares"], -weekday, -hour)
+        for weekday, row in enumerate(cells)
+        for hour, cell in enumerate(row)
+        if cell["shares"] >= MIN_SHARES_PER_SLOT
+    ]
     best = None
-    for weekday in range(7):
-        for hour in range(24):
-            cell = cells[weekday][hour]
-            good = cell["shares"] >= MIN_SHARES_PER_SLOT and cell["ctr"] is not None
-            if good and (best is None or cell["ctr"] > best[2]):
-                best = (weekday, hour, cell["ctr"], cell["shares"])
-    return {"cells": cells, "best": best, "min_shares": MIN_SHARES_PER_SLOT}
+    if total >= MIN_SHARES_TO_SAY and slots:
+        per_share, shares, weekday, hour = max(slots)
+        best = (-weekday, -hour, per_share, shares)
+    return {"cells": cells, "best": best, "min_shares": MIN_SHARES_PER_SLOT,
+            "min_total": MIN_SHARES_TO_SAY, "total_shares": total}  # fmt: skip
 
 
 def voice(f: Filters) -> dict:
@@ -592,12 +617,3 @@ def voice(f: Filters) -> dict:
     a, b = result["edited"]["engagement_per_share"], result["suggested"]["engagement_per_share"]
     result["engagement_uplift"] = a / b - 1 if a is not None and b else None
     return result
-
-
-def best_slot(network: str, *, days: int = 180, today: date | None = None) -> tuple[int, int]:
-    """(weekday, hour) with the best click-through for a network over the last `days`, or
-    Tuesday 08:00 (the field's usual advice: before the working day starts) without data."""
-    if today is None:
-        today = Organisation.get().today()
-    found = heatmap(Filters(start=today - timedelta(days=days), end=today), network)["best"]
-    return (found[0], found[1]) if found else (1, 8)

@@ -139,43 +139,25 @@ def series_text(labels: list[str], values: list, *, percent: bool = False) -> st
 
 
 def best_text(best, weekday_names: list[str]) -> str:
+    """The best slot in words: the best-time page, the report and the e-mail say it so."""
     if not best:
-        return _("Not enough shares yet to say: a slot needs at least %(n)d shares to count.") % {
-            "n": kpis.MIN_SHARES_PER_SLOT
-        }
-    weekday, hour, ctr, shares = best
+        return _(
+            "Not enough shares yet to say: the period needs %(total)d shares, and a slot at "
+            "least %(n)d."
+        ) % {"total": kpis.MIN_SHARES_TO_SAY, "n": kpis.MIN_SHARES_PER_SLOT}
+    weekday, hour, per_share, shares = best
     return _(
-        "Best: %(day)s %(hour)02d:00–%(hour)02d:59, click-through %(ctr)s%% over %(shares)d "
-        "shares."
-    ) % {"day": weekday_names[weekday], "hour": hour, "ctr": number_format(ctr * 100, 1),
+        "Best: %(day)s %(hour)02d:00–%(hour)02d:59, %(rate)s people clicked per share, over "
+        "%(shares)d shares."
+    ) % {"day": weekday_names[weekday], "hour": hour, "rate": number_format(per_share, 1),
          "shares": shares}  # fmt: skip
 
 
-BEST_MIN_SHARES = 20  # shares on a network before its own data names a best time
-
-
 def best_slot(network: str, *, now=None, days: int = 180) -> tuple[int, int] | None:
-    """(weekday, hour) in the company's time zone whose shares on `network` earned the best
-    click-through over the last `days` — read from the rollups, like the heatmap — or None
-    while there are too few shares to say. Without any potential reach on record, clicks per
-    share decide instead."""
-
+    """The composer's best time: the best-time page's answer (`kpis.heatmap`) for `network`
+    over the last `days`, or None while there are too few shares to say."""
     fill_if_stale()
     now = now or timezone.now()
     today = now.astimezone(Organisation.get().zone).date()
     found = kpis.heatmap(kpis.Filters(start=today - timedelta(days=days), end=today), network)
-    cells = found["cells"]
-    if sum(cell["shares"] for row in cells for cell in row) < BEST_MIN_SHARES:
-        return None
-    if found["best"]:
-        return found["best"][0], found["best"][1]
-    slots = [
-        (cells[d][h]["clicks"] / cells[d][h]["shares"], -d, -h)
-        for d in range(7)
-        for h in range(24)
-        if cells[d][h]["shares"] >= kpis.MIN_SHARES_PER_SLOT
-    ]
-    if not slots:
-        return None
-    _rate, d, h = max(slots)
-    return -d, -h
+    return (found["best"][0], found["best"][1]) if found["best"] else None

@@ -162,8 +162,10 @@ def _heatmap(f: kpis.Filters, viewer: Employee, known: dict) -> Table:
                 rows.append({"weekday": name, "hour": f"{hour:02d}:00", **cell})
     return Table("heatmap", _("Best time to post"), [
         Column("weekday", _("Weekday"), "text"), Column("hour", _("Hour"), "text"),
-        Column("shares", _("Shares")), Column("reach", _("Potential reach")),
-        Column("clicks", _("Clicks")), Column("ctr", _("Click-through"), "percent1"),
+        Column("shares", _("Shares")), Column("unique_clicks", _("Unique clicks")),
+        Column("per_share", _("People who clicked per share"), "number"),
+        Column("reach", _("Potential reach")), Column("clicks", _("Clicks")),
+        Column("per_thousand", _("Clicks per 1,000 reach"), "number"),
     ], rows)  # fmt: skip
 
 

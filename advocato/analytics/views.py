@@ -131,21 +131,32 @@ def best_time(request):
     services.fill_if_stale()
     found = kpis.heatmap(f, f.network)
     names = tables.weekday_names()
-    cells = [[cell["ctr"] for cell in row] for row in found["cells"]]
+    # The first view ranks the slots; the second, where reach is known, is for comparison.
+    by_reach = request.GET.get("view") == "reach"
+    cells = [[cell["per_thousand" if by_reach else "per_share"] for cell in row]
+             for row in found["cells"]]  # fmt: skip
     best = found["best"]
     network_name = dict(NETWORKS).get(f.network, _("all networks"))
+    if by_reach:
+        title = _("Clicks per 1,000 potential reach by weekday and hour, %(network)s")
+    else:
+        title = _("People who clicked per share by weekday and hour, %(network)s")
+    title = title % {"network": network_name}
+    others = request.GET.copy()
+    others.pop("view", None)
     context = {
+        "base_query": others.urlencode(),
         "form": form,
         "filters": f,
         "query": _query(request),
         "found": found,
+        "by_reach": by_reach,
+        "chart_title": title,
         "best_text": services.best_text(best, names),
         "network_name": network_name,
         "chart": charts.heatmap(
             cells, row_labels=names, best=(best[0], best[1]) if best else None,
-            title=_("Click-through by weekday and hour, %(network)s")
-            % {"network": network_name},
-            desc=services.best_text(best, names),
+            title=title, desc=services.best_text(best, names), percent=False,
         ),
         "table": tables.build("heatmap", f, request.employee),
     }  # fmt: skip

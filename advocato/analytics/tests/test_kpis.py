@@ -276,20 +276,59 @@ def test_best_time_cell_is_the_local_weekday_and_hour_of_posting(org, item, advo
         share = make_share(advocate, item, at, audience=100)
         for n in range(clicks):
             click(share, at + timedelta(minutes=n + 1), visitor=f"v{n}")
-    for day in (4, 11, 18):  # three Wednesdays at 14:00, one click between them
-        make_share(advocate, item, local(2026, 3, day, 14), audience=100)
+    # The first Tuesday's share: one person twice the same day counts once.
+    click(Share.objects.get(created_at=local(2026, 3, 3, 8, 30)), local(2026, 3, 3, 11))
+    for day in (4, 11, 18):  # three Wednesdays at 14:00, one click between them, no reach
+        make_share(advocate, item, local(2026, 3, day, 14))
     click(Share.objects.get(created_at=local(2026, 3, 4, 14)), local(2026, 3, 4, 15))
     rollups.fill()
 
     got = kpis.heatmap(kpis.Filters(start=date(2026, 2, 1), end=date(2026, 7, 31)))
 
     cell = got["cells"][1][8]  # Tuesday, 08:00–08:59
-    assert (cell["shares"], cell["reach"], cell["clicks"]) == (3, 300, 6)  # clicks 3 + 1 + 2
-    assert cell["ctr"] == pytest.approx(6 / 300)
+    # 3 + 1 + 2 people (the repeat visitor once); 7 clicks; reach 300
+    assert (cell["shares"], cell["unique_clicks"], cell["clicks"], cell["reach"]) == (3, 6, 7, 300)
+    assert cell["per_share"] == pytest.approx(2.0)
+    assert cell["per_thousand"] == pytest.approx(7 * 1000 / 300)
     assert got["cells"][1][7]["shares"] == 0  # not the UTC hour of the winter posts
-    assert got["cells"][2][14]["ctr"] == pytest.approx(1 / 300)
-    assert got["best"] == (1, 8, pytest.approx(0.02), 3)
-    assert kpis.best_slot("linkedin", days=180, today=date(2026, 7, 31)) == (1, 8)
+    wednesday = got["cells"][2][14]
+    assert wednesday["per_share"] == pytest.approx(1 / 3)
+    assert wednesday["per_thousand"] is None  # no reach known: no second view
+    assert got["total_shares"] == 6
+    assert got["best"] is None  # 6 shares: too few for the data to name a best slot
+
+
+def test_a_dialog_only_company_gets_the_same_best_time_on_the_page_and_in_the_composer(
+    org, item, advocate, login, analyst
+):
+    """No share has a potential reach (share dialogs): people who clicked per share decide."""
+    from advocato.analytics import services
+    from advocato.sharing import posting
+
+    weeks = 8
+    for week in range(weeks):
+        thursday = local(2026, 9, 3, 14) + timedelta(weeks=week)  # Thursdays 14:00
+        monday = local(2026, 8, 31, 10) + timedelta(weeks=week)  # Mondays 10:00
+        for at, people in ((thursday, 2), (monday, 1), (monday + timedelta(minutes=5), 1)):
+            share = make_share(advocate, item, at)
+            for n in range(people):
+                click(share, at + timedelta(hours=1), visitor=f"w{week}-{n}")
+    extra = local(2026, 8, 30, 20)  # Sundays at 20:00: four shares, no clicks
+    for n in range(4):
+        make_share(advocate, item, extra - timedelta(weeks=n))
+    rollups.fill()
+    today = date(2026, 10, 31)
+    found = kpis.heatmap(kpis.Filters(start=today - timedelta(days=179), end=today), "linkedin")
+    assert found["total_shares"] == 3 * weeks + 4
+    assert found["best"] == (3, 14, pytest.approx(2.0), weeks)
+    page = login(analyst).get(
+        "/analytics/best-time/",
+        {"period": "custom", "start": "2026-05-05", "end": "2026-10-31", "network": "linkedin"},
+    )
+    assert "Thursday 14:00–14:59" in page.content.decode()
+    now = local(2026, 10, 31, 12)
+    assert services.best_slot("linkedin", now=now) == (3, 14)
+    assert posting.best_slot("linkedin", now) == (3, 14, True)
 
 
 # --- Over time: previous period and targets --------------------------------------------------
