@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -39,6 +42,15 @@ PAGES = [
     ("rewards", "rewards:catalogue", "advocate", None),
     ("audit-log", "core:audit", "admin", None),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _midmonth():
+    """A Wednesday noon mid-month and mid-quarter, so the data of the last hours is in this
+    week, month and quarter on whatever day the test runs (leaderboards count by month)."""
+    noon = datetime(2026, 5, 13, 12, tzinfo=ZoneInfo("Europe/Copenhagen"))
+    with time_machine.travel(noon, tick=True):
+        yield
 
 
 def _shape(sql: str) -> str:
