@@ -259,6 +259,7 @@ def review_queue(request):
     items = list(
         ContentItem.objects.filter(status=Status.IN_REVIEW)
         .select_related("suggested_by", "source", "created_by")
+        .prefetch_related(services.submissions())
         .order_by("created_at")
     )
     for item in items:  # only offer what this reviewer may do
