@@ -43,8 +43,8 @@ def grow(world: World, n: int) -> World:
         SuggestedText,
         Topic,
     )
-    from advocato.content.networks import NETWORKS
     from advocato.core.models import AuditEntry
+    from advocato.lib.networks import NETWORKS
     from advocato.links.models import Click, Conversion, TrackedLink
     from advocato.people.models import Department, Employee, Group, Invitation, Team, User
     from advocato.rewards import services as rewards

@@ -40,7 +40,7 @@ PAGES = [
     ("review-queue", "content:review", "curator", None),
     ("library", "content:library", "curator", None),
     ("rewards", "rewards:catalogue", "advocate", None),
-    ("audit-log", "core:audit", "admin", None),
+    ("audit-log", "shell:audit", "admin", None),
 ]
 
 
