@@ -47,8 +47,9 @@ HOW = {
         "and audience are both known."
     ),
     "clicks": _(
-        "Clicks by people on the tracked links in the period. Link previews, bots and "
-        "the sharers' own clicks are left out."
+        "Clicks by people on the tracked links in the period. Link previews (a network "
+        "fetching the page to show its card), bots and the sharers' own clicks are left out; "
+        "how many of each were filtered is shown under the figure."
     ),
     "unique_clicks": _("Different visitors per link per day, added up."),
     "referrals": _("Clicks that landed on your own domains (set by the admin)."),
@@ -263,7 +264,9 @@ def programme(f: Filters) -> dict:
         figure("engagement_rate", ratio(now["rated_engagement"], now["engaged_reach"]),
                ratio(before["rated_engagement"], before["engaged_reach"]),
                extra={"engagement": now["engagement"], "engaged_shares": now["engaged_shares"]}),
-        figure("clicks", now["clicks"], before["clicks"]),
+        figure("clicks", now["clicks"], before["clicks"],
+               extra={"bots": now["bots"], "previews": now["previews"],
+                      "own": now["self_clicks"]}),
         figure("unique_clicks", now["unique_clicks"], before["unique_clicks"]),
         figure("referrals", now["referrals"], before["referrals"]),
         figure("conversions", now["conversions"], before["conversions"],

@@ -202,11 +202,21 @@ def share_url(network: str, text: str, link: str, mastodon_instance: str = "") -
     return ""
 
 
+def shared_since(since) -> Q:
+    """Shares made since `since`, by the share's own time — when the post went out: the
+    network's answer for a direct post, otherwise the moment the advocate took the text to
+    the network (the click or the "yes, I posted it" that confirms it may come days later).
+    The same moment the analytics rollups count a share on (`rollups.posted_at`)."""
+    direct = Q(method=Share.Method.API)
+    return (direct & Q(confirmed_at__gte=since)) | (~direct & Q(created_at__gte=since))
+
+
 def sharers_since(since=None):
-    """Ids of employees with a confirmed share (since `since`), for the adoption funnel."""
+    """Ids of employees with a confirmed share made since `since` (None: ever), for the
+    adoption funnel."""
     shares = Share.objects.filter(confirmed_at__isnull=False)
     if since is not None:
-        shares = shares.filter(confirmed_at__gte=since)
+        shares = shares.filter(shared_since(since))
     return shares.values("employee_id")
 
 

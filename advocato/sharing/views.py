@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from advocato.content import services as content
 from advocato.content.models import ContentItem
+from advocato.core.models import Organisation
 from advocato.lib import networks
 from advocato.lib.permissions import employee_required, role_required
 from advocato.links import services as links
@@ -194,7 +195,8 @@ def confirm(request, pk: int):
 
 
 def _results(shares):
-    """Clicks, unique visitors (per link per day), previews and conversions for shares."""
+    """Clicks, unique clicks (visitors per link per day of the company's time zone — the
+    analytics' definition), previews and conversions for shares."""
     ids = [s.link.pk for s in shares if hasattr(s, "link")]
     counts = {
         row["link_id"]: row
@@ -209,7 +211,7 @@ def _results(shares):
     unique: dict[int, int] = {}
     for row in (
         Click.objects.filter(link_id__in=ids, kind=Click.Kind.HUMAN)
-        .annotate(day=TruncDate("at"))
+        .annotate(day=TruncDate("at", tzinfo=Organisation.get().zone))
         .values("link_id", "day", "visitor")
         .distinct()
     ):

@@ -1,11 +1,14 @@
-"""Per-request context: the signed-in employee, their chosen language, the audit actor, and
-the organisation's rule that admins use two-factor authentication."""
+"""Per-request context: the signed-in employee, their chosen language and time zone (times on
+pages are shown on the viewer's own clock; analytics count days in the company's zone and say
+so), the audit actor, and the organisation's rule that admins use two-factor authentication."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
 from advocato.core import audit
@@ -32,11 +35,17 @@ class CurrentEmployeeMiddleware:
         if employee is not None and employee.ui_language:
             translation.activate(employee.ui_language)
             request.LANGUAGE_CODE = employee.ui_language
+        if employee is not None and employee.time_zone:
+            try:
+                timezone.activate(ZoneInfo(employee.time_zone))
+            except (ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()  # an unknown zone: the server's, not an error page
         token = audit.set_actor(SimpleLazyObject(lambda: request.user))
         try:
             return self.get_response(request)
         finally:
             audit.reset_actor(token)
+            timezone.deactivate()
 
 
 class RequireAdminMFAMiddleware:
