@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "advocato.links",
     "advocato.analytics",
     "advocato.rewards",
+    "advocato.enablement",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

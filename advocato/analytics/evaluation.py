@@ -25,7 +25,7 @@ from advocato.core.audit import acting_as
 from advocato.core.models import Organisation
 from advocato.lib import charts
 from advocato.lib.networks import NETWORKS
-from advocato.lib.validators import no_control_characters
+from advocato.lib.validators import no_control_characters_but_line_breaks
 from advocato.people.models import Employee
 
 from . import forms, kpis, services
@@ -285,12 +285,7 @@ def check_text(value: str) -> str:
     """Several paragraphs are fine; other control characters (pasted from odd places, or
     written to break exports) are refused."""
     value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        no_control_characters(value.replace("\n", "").replace("\t", ""))
-    except ValidationError:
-        raise ValidationError(
-            _("Control characters are not allowed here (line breaks are)."), code="control"
-        ) from None
+    no_control_characters_but_line_breaks(value)
     if len(value) > TEXT_MAX:
         raise ValidationError(
             _("Please keep this under %(n)s characters.") % {"n": TEXT_MAX}, code="max_length"

@@ -45,6 +45,10 @@ class Hook(Generic[P, R]):
 # content knows no shares: nobody has shared anything.
 shared_item_ids: Hook[[Any], set[int]] = Hook("shared_item_ids", default=lambda employee: set())
 
+# sharing asks, enablement answers: why this person may not share yet (e.g. the social media
+# policy must be accepted first), or None. On its own, sharing lets everyone share.
+may_share: Hook[[Any], str | None] = Hook("may_share", default=lambda employee: None)
+
 # sharing asks, analytics answers: (weekday, hour) whose shares on a network earned the best
 # click-through, measured from the programme's own clicks, or None while there is too little
 # data. On its own, sharing has no measurements (None: it uses the network's usual good slot).

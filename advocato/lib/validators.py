@@ -35,3 +35,12 @@ def no_formula(value: str) -> None:
 def no_control_characters(value: str) -> None:
     if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value or ""):
         raise ValidationError(_("Line breaks and control characters are not allowed here."))
+
+
+def no_control_characters_but_line_breaks(value: str) -> None:
+    """For text of several paragraphs: line breaks and tabs are fine, other control
+    characters (pasted from odd places, or written to break exports) are not."""
+    if any((ord(c) < 32 and c not in "\n\r\t") or 0x7F <= ord(c) < 0xA0 for c in value or ""):
+        raise ValidationError(
+            _("Control characters are not allowed here (line breaks are)."), code="control"
+        )

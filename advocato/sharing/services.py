@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advocato.content.models import ContentItem
-from advocato.lib import networks
+from advocato.lib import hooks, networks
 from advocato.links import services as links
 
 from . import connections
@@ -144,6 +144,9 @@ def check_post(employee, item, network: str, text: str) -> list[Check]:
 
     from .models import Guidelines
 
+    waiting = hooks.may_share(employee)  # answered by enablement (the policy)
+    if waiting:
+        return [Check("policy", "error", waiting)]
     if not text.strip():
         return [Check("empty", "error", _("Write something first."))]
     rules = Guidelines.get()

@@ -20,6 +20,7 @@ NAVIGATION = [
     ("rewards:challenges", _("Challenges"), ()),
     ("rewards:catalogue", _("Rewards"), ()),
     ("rewards:kudos", _("Kudos"), ()),
+    ("enablement:policy", _("Policy"), ()),
     ("content:library", _("Library"), ("curator",)),
     ("content:review", _("Review"), ("curator",)),
     ("analytics:team", _("My team"), ("manager",)),
@@ -34,6 +35,8 @@ NAVIGATION = [
     ("sharing:network_apps", _("Social networks"), ("admin",)),
     ("rewards:manage", _("Rewards catalogue"), ("admin",)),
     ("rewards:employee_of_month", _("Employee of the month"), ("admin",)),
+    ("enablement:manage", _("Policy versions"), ("admin",)),
+    ("enablement:onboarding", _("Onboarding"), ("analyst",)),
 ]
 
 

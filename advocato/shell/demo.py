@@ -15,6 +15,7 @@ BUILDERS = [
     "advocato.sharing.demo",
     "advocato.analytics.demo",
     "advocato.rewards.demo",
+    "advocato.enablement.demo",
 ]
 SEED = 20261123
 
@@ -40,6 +41,7 @@ def demo_exists() -> bool:
 def clear_demo() -> None:
     """Delete what the demo builders made (everything else hangs off these rows)."""
     from advocato.content.models import ContentItem, FeedSource, Topic
+    from advocato.enablement.models import PolicyAcceptance, PolicyVersion
     from advocato.people.models import Department, Employee, Group, Location, Team, User
     from advocato.rewards.models import (
         Challenge,
@@ -54,6 +56,8 @@ def clear_demo() -> None:
     for model in (
         # The ledger points at shares, rules and rewards (PROTECT): it goes first.
         PointEntry,
+        PolicyAcceptance,
+        PolicyVersion,
         Redemption,
         Reward,
         Challenge,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from advocato.analytics.adoption import adoption_funnel
 from advocato.content import services as content
 from advocato.core.models import AuditEntry, Organisation
+from advocato.enablement import services as enablement
 from advocato.lib.permissions import employee_required, has_role, public, role_required
 from advocato.people import services as people
 from advocato.people.forms import ProfileForm
@@ -40,6 +41,9 @@ def home(request):
             for i in latest
         ],
     }
+    steps = enablement.checklist(employee)
+    if not all(step.done for step in steps):
+        context["checklist"] = steps
     if has_role(employee, "curator"):
         context["in_review"] = content.review_count()
     if has_role(employee, "analyst"):

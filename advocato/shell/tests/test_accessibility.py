@@ -39,6 +39,9 @@ SKIPPED = {
     "shell:set_language": (POST, "switches the language and goes back"),
     "shell:my_data_download": (DOWNLOAD, "everything about oneself, as a zip"),
     "shell:forget_person": (POST, "an admin's action on a person's page"),
+    "enablement:accept": (POST, "the policy page's “I accept” button"),
+    "enablement:new_version": (POST, "starts a new policy version"),
+    "enablement:onboarding_tick": (POST, "ticks a checklist step on the home page"),
     "people:import_template": (DOWNLOAD, "the example CSV"),
     "people:resend": (POST, "an action on the person's page"),
     "people:revoke": (POST, "an action on the person's page"),
@@ -155,6 +158,7 @@ def dataset(world):
     from advocato.analytics import evaluation
     from advocato.content import services as content
     from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
+    from advocato.enablement.models import PolicyVersion
     from advocato.people import services as people
     from advocato.people.models import Group, Invitation
     from advocato.rewards.models import Challenge, Reward
@@ -205,6 +209,10 @@ def dataset(world):
         ends_on=today + timedelta(days=5), prize="Cake", created_by=world.curator,
     )  # fmt: skip
     quarter = evaluation.recent_quarters()[0]  # the current one
+    policy = PolicyVersion.objects.create(
+        number=1, body_en="Share **in your own words**.", published_at=timezone.now()
+    )
+    policy_draft = PolicyVersion.objects.create(number=2, body_en="Share, and say so.")
     report = next(p for p in world.people if p.manager_id == world.manager.pk and p.user_id)
     scorecard_of = {"manager": report, "analyst": world.advocate, "admin": world.advocate}
     objects = {
@@ -224,6 +232,8 @@ def dataset(world):
         "rewards:challenge": lambda role: [(challenge.pk,)],
         "rewards:challenge_edit": lambda role: [(challenge.pk,)],
         "rewards:reward_edit": lambda role: [(Reward.objects.first().pk,)],
+        "enablement:edit": lambda role: [(policy_draft.number,)],
+        "enablement:acceptances": lambda role: [(policy.number,)],
     }
     return personas, objects
 

@@ -42,5 +42,9 @@ def test_no_app_imports_another_app_inside_a_function():
 
 def test_every_hook_has_its_answer_registered():
     declared = [value for value in vars(hooks).values() if isinstance(value, hooks.Hook)]
-    assert {hook.name for hook in declared} == {"shared_item_ids", "best_slot_from_data"}
+    assert {hook.name for hook in declared} == {
+        "shared_item_ids",
+        "best_slot_from_data",
+        "may_share",
+    }
     assert [hook.name for hook in declared if not hook.registered] == []
