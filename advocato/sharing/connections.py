@@ -22,9 +22,19 @@ from django.utils.translation import gettext as _
 from advocato.lib import fetch
 from advocato.people import mail
 
-from .models import DIRECT_NETWORKS, MastodonApp, NetworkAccount, PostState, Share, Source
+from .models import (
+    DIRECT_NETWORKS,
+    MastodonApp,
+    NetworkAccount,
+    NetworkApp,
+    PostState,
+    Share,
+    Source,
+)
 from .networks.base import (
     Adapter,
+    AppConfig,
+    AppProblem,
     NetworkError,
     Permanent,
     Profile,
@@ -283,6 +293,42 @@ def disconnect(employee, network: str) -> bool:
         )
         account.delete()
     return True
+
+
+# --- Problems with the company's app ------------------------------------------------------
+
+
+def note_app_problem(network: str, error: AppProblem) -> None:
+    """Remember what the network said is wrong with the company's app, for the Social
+    networks page; logged once, when it first appears."""
+    app = app_config(network) or AppConfig(network, "", "", "")
+    now = timezone.now()
+    values = {"problem": error.message[:500], "problem_kind": error.kind, "problem_at": now}
+    changed = (
+        NetworkApp.objects.filter(network=app.network)
+        .exclude(problem_kind=error.kind, problem=error.message[:500])
+        .update(**values)
+    )
+    if not changed and not NetworkApp.objects.filter(network=app.network).exists():
+        # The app came from the environment: keep its settings in the row we now make.
+        row = NetworkApp(network=app.network, client_id=app.client_id, base_url=app.base_url)
+        row.client_secret = app.client_secret
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+        changed = 1
+    if changed:
+        logger.warning("%s app problem (%s): %s", app.network, error.kind, error.message)
+
+
+def clear_app_problem(network: str, kind: str) -> None:
+    NetworkApp.objects.filter(network=network, problem_kind=kind).update(
+        problem="", problem_kind="", problem_at=None
+    )
+
+
+def app_problem(network: str, kind: str) -> bool:
+    return NetworkApp.objects.filter(network=network, problem_kind=kind).exists()
 
 
 # --- Keeping tokens working ----------------------------------------------------------------

@@ -194,6 +194,11 @@ class NetworkApp(models.Model):
         blank=True,
         help_text=_("Leave empty for the real network. Only for testing against another server."),
     )
+    # What the network said is wrong with the app or our configuration (a retired LinkedIn API
+    # version, an X access level without reads), shown to admins until it goes away.
+    problem = models.CharField(max_length=500, blank=True)
+    problem_kind = models.CharField(max_length=20, blank=True)  # "version", "reads"
+    problem_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

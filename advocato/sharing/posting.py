@@ -46,6 +46,7 @@ from advocato.people import mail
 from . import connections, services
 from .models import EngagementReading, NetworkAccount, PostState, Share, Source
 from .networks.base import (
+    AppProblem,
     Engagement,
     NetworkError,
     Permanent,
@@ -288,9 +289,12 @@ def _post(share: Share, token: str, text: str, link: str, localised) -> str:
     except Transient as error:
         return _retry_later(share, token, error)
     except Permanent as error:
+        if isinstance(error, AppProblem):
+            connections.note_app_problem(share.network, error)
         _finish(share, token, PostState.FAILED, error.message)
         return "failed"
     _record_posted(share, token, posted, account)
+    connections.clear_app_problem(share.network, "version")  # the network took our version
     return "posted"
 
 
@@ -467,6 +471,8 @@ def refresh_engagement(share: Share, now=None) -> bool:
         )
         return False
     except NetworkError as error:
+        if isinstance(error, AppProblem):
+            connections.note_app_problem(share.network, error)
         logger.info("Engagement for share %s: %s", share.pk, error.message)
         Share.objects.filter(pk=share.pk).update(
             engagement_next_at=now + timedelta(hours=6), changed_at=now

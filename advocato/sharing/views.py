@@ -499,7 +499,8 @@ def network_apps(request):
             form.save()
             saved = True
         forms.append({"code": code, "label": label, "form": form,
-                      "has_secret": bool(instance.client_secret_enc)})  # fmt: skip
+                      "has_secret": bool(instance.client_secret_enc),
+                      "problem": instance.problem, "problem_at": instance.problem_at})  # fmt: skip
     if saved:
         messages.success(request, _("Saved."))
         return redirect("sharing:network_apps")

@@ -39,6 +39,16 @@ class Permanent(NetworkError):
     """Trying again will not help (content rejected, forbidden)."""
 
 
+class AppProblem(Permanent):
+    """The company's app or our configuration is at fault, not the post (a retired API version,
+    an access level that does not allow reading): an admin must act. `kind` names the problem
+    so it is shown once on the Social networks page and cleared when it goes away."""
+
+    def __init__(self, message: str, status: int | None = None, kind: str = ""):
+        super().__init__(message, status)
+        self.kind = kind
+
+
 class TokenInvalid(NetworkError):
     """The token expired or was revoked: refresh it, or the advocate reconnects."""
 

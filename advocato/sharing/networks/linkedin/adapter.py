@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
+from django.utils.translation import gettext as _
 
-from ..base import Engagement, OAuthAdapter, Permanent, Posted, Profile, Tokens
+from ..base import AppProblem, Engagement, OAuthAdapter, Permanent, Posted, Profile, Tokens
 
-API_VERSION = "202505"
-RESTLI = {"LinkedIn-Version": API_VERSION, "X-Restli-Protocol-Version": "2.0.0"}
 SCOPES = "openid profile w_member_social r_member_postAnalytics"
 METRICS = {
     "IMPRESSION": "impressions",
@@ -23,6 +22,16 @@ METRICS = {
     "COMMENT": "comments",
     "RESHARE": "reshares",
 }
+
+
+def api_version() -> str:
+    """The LinkedIn-Version we send (settings.LINKEDIN_VERSION, env ADVOCATO_LINKEDIN_VERSION)."""
+    return settings.LINKEDIN_VERSION
+
+
+def restli(**extra: str) -> dict[str, str]:
+    """The headers every versioned call (/rest/...) needs."""
+    return {"LinkedIn-Version": api_version(), "X-Restli-Protocol-Version": "2.0.0", **extra}
 
 
 class LinkedInAdapter(OAuthAdapter):
@@ -86,6 +95,22 @@ class LinkedInAdapter(OAuthAdapter):
         )
         return Tokens(data["access_token"], data.get("refresh_token", ""), data.get("expires_in"))
 
+    def raise_for(self, response) -> None:
+        # LinkedIn answers a retired LinkedIn-Version with 426 NONEXISTENT_VERSION: nothing
+        # the advocate can do, every post fails until an admin sets a current version.
+        if response.status_code == 426:
+            raise AppProblem(
+                _(
+                    "LinkedIn refused API version %(version)s: it is no longer active. An "
+                    "administrator must set ADVOCATO_LINKEDIN_VERSION to a current version "
+                    "(YYYYMM, see LinkedIn's versioning page) and restart Advocato."
+                )
+                % {"version": response.request.headers.get("LinkedIn-Version", api_version())},
+                426,
+                kind="version",
+            )
+        super().raise_for(response)
+
     def profile(self, account) -> Profile:
         me = self.body(self.call("GET", f"{self.base}/v2/userinfo", token=account.access_token))
         audience = None
@@ -95,7 +120,7 @@ class LinkedInAdapter(OAuthAdapter):
                     "GET",
                     f"{self.base}/rest/memberFollowersCount?q=me",
                     token=account.access_token,
-                    headers=RESTLI,
+                    headers=restli(),
                 )
             )
             elements = counts.get("elements") or [{}]
@@ -114,7 +139,7 @@ class LinkedInAdapter(OAuthAdapter):
             "POST",
             f"{self.base}/rest/posts",
             token=account.access_token,
-            headers=RESTLI,
+            headers=restli(),
             json={
                 "author": f"urn:li:person:{account.external_id}",
                 "commentary": escape_little_text(text),
@@ -137,7 +162,7 @@ class LinkedInAdapter(OAuthAdapter):
         )
         urn = response.headers.get("x-restli-id", "")
         if not urn:
-            raise Permanent(str(_("LinkedIn accepted the post but gave no id for it.")))
+            raise Permanent(_("LinkedIn accepted the post but gave no id for it."))
         return Posted(urn, f"https://www.linkedin.com/feed/update/{urn}/")
 
     def find_post(self, account, *, link, key) -> Posted | None:
@@ -147,7 +172,7 @@ class LinkedInAdapter(OAuthAdapter):
                 "GET",
                 f"{self.base}/rest/posts?q=author&author={author}&count=20",
                 token=account.access_token,
-                headers={**RESTLI, "X-RestLi-Method": "FINDER"},
+                headers=restli(**{"X-RestLi-Method": "FINDER"}),
             )
         )
         for post in data.get("elements", []):
@@ -171,7 +196,7 @@ class LinkedInAdapter(OAuthAdapter):
                     f"{self.base}/rest/memberCreatorPostAnalytics?q=entity"
                     f"&entity=({kind}:{entity})&queryType={metric}&aggregation=TOTAL",
                     token=account.access_token,
-                    headers=RESTLI,
+                    headers=restli(),
                 )
             )
             elements = data.get("elements") or []

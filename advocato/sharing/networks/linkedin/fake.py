@@ -1,10 +1,20 @@
 """A local LinkedIn: OAuth (authorization code), `/v2/userinfo`, the versioned Posts API
 (`POST /rest/posts` → 201 + `x-restli-id`; the finder by author), `memberFollowersCount` and
-`memberCreatorPostAnalytics`, with LinkedIn's error bodies."""
+`memberCreatorPostAnalytics`, with LinkedIn's error bodies.
+
+Written from LinkedIn's documentation as it stands:
+- Versioning: https://learn.microsoft.com/en-us/linkedin/marketing/versioning and the sunset
+  table on https://learn.microsoft.com/en-us/linkedin/marketing/integrations/migrations — each
+  monthly version is served for about a year; a retired (or not yet released) one is answered
+  `426 {"status": 426, "code": "NONEXISTENT_VERSION", "message": "Requested version 202505 is
+  not active"}` (the body as reported in e.g. github.com/n8n-io/n8n/issues/28967).
+"""
 
 from __future__ import annotations
 
+import re
 import time
+from datetime import UTC, datetime
 
 from ..fake import FakeNetwork, Reply, Request
 
@@ -31,6 +41,15 @@ class FakeLinkedIn(FakeNetwork):
         self.issue_refresh_tokens = False  # only LinkedIn's partner apps get them
         self.analytics_permission = True
         self.finder_permission = True  # GET /rest/posts?q=author needs r_member_social
+        self.version_lifetime_months = 12  # LinkedIn serves a version about a year
+
+    def version_active(self, version: str) -> bool:
+        match = re.fullmatch(r"(\d{4})(\d{2})(?:\.\d{2})?", version)
+        if match is None:
+            return False
+        now = datetime.fromtimestamp(time.time(), UTC)
+        age = (now.year - int(match.group(1))) * 12 + now.month - int(match.group(2))
+        return 0 <= age < self.version_lifetime_months and 1 <= int(match.group(2)) <= 12
 
     def token_error(self, problem):
         if problem == "expired":
@@ -70,6 +89,16 @@ class FakeLinkedIn(FakeNetwork):
                     "code": "VERSION_MISSING",
                     "message": "A version must be present. Please specify a version "
                     "by adding the LinkedIn-Version header.",
+                },
+            )
+        version = request.headers["linkedin-version"]
+        if not self.version_active(version):
+            raise Reply(
+                426,
+                {
+                    "status": 426,
+                    "code": "NONEXISTENT_VERSION",
+                    "message": f"Requested version {version} is not active",
                 },
             )
         if request.headers.get("x-restli-protocol-version") != "2.0.0":
