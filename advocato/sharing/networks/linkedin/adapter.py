@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+import regex
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from advocato.lib.networks import URL_RE
 
 from ..base import AppProblem, Engagement, OAuthAdapter, Permanent, Posted, Profile, Tokens
 
@@ -205,9 +208,30 @@ class LinkedInAdapter(OAuthAdapter):
         return result
 
 
+# "little" text: these characters are reserved (https://learn.microsoft.com/en-us/linkedin/
+# marketing/community-management/shares/little-text-format); unescaped, LinkedIn silently cuts
+# the post at the first one.
+RESERVED = frozenset("\\|{}@[]()<>#*_~")
+# A hashtag LinkedIn makes clickable: # (or the full-width ＃) directly before letters/digits.
+HASHTAG_RE = regex.compile(r"(?<![\p{L}\p{N}_&])[#＃][\p{L}\p{N}]+")
+
+
 def escape_little_text(text: str) -> str:
-    """LinkedIn's `commentary` is "little text": these characters must be escaped or the post
-    is cut off or rejected."""
-    for char in "\\|{}@[]()<>#*_~":
-        text = text.replace(char, "\\" + char)
-    return text
+    """The advocate's text as LinkedIn's `commentary`: every reserved character escaped with a
+    backslash — except inside links, which must stay as written to be links (LinkedIn reads a
+    URL as a whole), and the # of a hashtag, which must stay bare to be clickable."""
+    kept = [(m.start(), m.end()) for m in URL_RE.finditer(text)]
+    kept += [(m.start(), m.start() + 1) for m in HASHTAG_RE.finditer(text)
+             if not any(a <= m.start() < b for a, b in kept)]  # fmt: skip
+    kept.sort()
+    out, position = [], 0
+    for start, end in kept:
+        out.append(_escape(text[position:start]))
+        out.append(text[start:end])
+        position = end
+    out.append(_escape(text[position:]))
+    return "".join(out)
+
+
+def _escape(plain: str) -> str:
+    return "".join("\\" + char if char in RESERVED else char for char in plain)

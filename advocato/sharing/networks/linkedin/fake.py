@@ -8,6 +8,11 @@ Written from LinkedIn's documentation as it stands:
   monthly version is served for about a year; a retired (or not yet released) one is answered
   `426 {"status": 426, "code": "NONEXISTENT_VERSION", "message": "Requested version 202505 is
   not active"}` (the body as reported in e.g. github.com/n8n-io/n8n/issues/28967).
+- "little" text (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/
+  shares/little-text-format): `\\ | { } @ [ ] ( ) < > # * _ ~` are reserved and must be
+  escaped with a backslash; mentions `@[Name](urn:li:person:…)`, hashtags `#tag` and the
+  `{hashtag|#|tag}` template are elements. An unescaped reserved character outside them cuts the
+  post there — LinkedIn answers 201 and publishes the beginning only. A link is read whole.
 """
 
 from __future__ import annotations
@@ -17,6 +22,39 @@ import time
 from datetime import UTC, datetime
 
 from ..fake import FakeNetwork, Reply, Request
+
+RESERVED = frozenset("\\|{}@[]()<>#*_~")
+LINK = re.compile(r"https?://[^\s\\]+")
+HASHTAG = re.compile(r"[#＃][^\W_]+")
+MENTION = re.compile(r"@\[[^\]\\]*\]\(urn:li:(?:person|organization):[^)\s]+\)")
+TEMPLATE = re.compile(r"\{hashtag\|[#＃]\|[^}|\\\s]+\}")
+
+
+def little_text(commentary: str) -> tuple[str, str]:
+    """(what LinkedIn keeps of `commentary`, what readers see): cut at the first reserved
+    character that is neither escaped nor part of a link, hashtag, mention or template."""
+    shown: list[str] = []
+    i = 0
+    while i < len(commentary):
+        char = commentary[i]
+        after_word = i > 0 and commentary[i - 1].isalnum()
+        if char == "\\" and i + 1 < len(commentary) and commentary[i + 1] in RESERVED:
+            shown.append(commentary[i + 1])
+            i += 2
+            continue
+        for pattern in (LINK, HASHTAG, MENTION, TEMPLATE):
+            element = None if after_word else pattern.match(commentary, i)
+            if element is not None:
+                shown.append(element.group())
+                i = element.end()
+                break
+        else:
+            if char in RESERVED:
+                break  # LinkedIn publishes the post up to here
+            shown.append(char)
+            i += 1
+    return commentary[:i], "".join(shown)
+
 
 METRIC_TYPE = "com.linkedin.adsexternalapi.memberanalytics.v1.CreatorPostAnalyticsMetricTypeV1"
 
@@ -204,8 +242,10 @@ class FakeLinkedIn(FakeNetwork):
                     "message": "Content is not allowed: commentary was rejected",
                 },
             )
+        kept, shown = little_text(text)
         urn = f"urn:li:share:{self.new_id()}"
-        self.new_post(user, id=urn, text=text, article=(data.get("content") or {}).get("article"))
+        self.new_post(user, id=urn, text=kept, shown=shown, sent=text,
+                      article=(data.get("content") or {}).get("article"))  # fmt: skip
         return Reply(201, "", {"x-restli-id": urn, "x-linkedin-id": urn})
 
     def find_posts(self, request: Request):

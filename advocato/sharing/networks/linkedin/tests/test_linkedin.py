@@ -50,12 +50,21 @@ class TestLinkedIn(NetworkContract):
         from .... import posting
         from ....models import Share
 
+        # Every reserved character, a link with _ ( ) ~ in it, a hashtag and an emoji.
+        wiki = "https://en.wikipedia.org/wiki/Wind_(power)~history"
+        text = (
+            "Backslash \\ pipe | braces {} at @ brackets [] parens () angles <> hash # "
+            f"star * underscore _ tilde ~ — read {wiki} #WindPower 🌬️ "
+        ) + post_text(item)
         with self.committed():
-            share = posting.schedule_share(
-                advocate, item, "linkedin", post_text(item) + " (apply #today)", "", "now"
-            )
+            share = posting.schedule_share(advocate, item, "linkedin", text, "", "now")
         share = Share.objects.get(pk=share.pk)
-        assert r"\(apply \#today\)" in fake.posts[share.external_id]["text"]
+        post = fake.posts[share.external_id]
+        sent = posting.post_text(share)[0]
+        assert post["shown"] == sent  # nothing cut off, every character as written
+        assert f" {wiki} " in post["sent"]  # the link as written, so it stays a link
+        assert " #WindPower " in post["sent"]  # a bare # keeps the hashtag clickable
+        assert "hash \\# star \\* underscore \\_" in post["sent"]
 
     def test_partner_apps_refresh_tokens(self, start_fake, login, advocate, item):
         from ....models import PostState
