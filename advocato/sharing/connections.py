@@ -137,6 +137,8 @@ def begin(session, employee, network: str, base: str, instance: str = "") -> str
     adapter = adapter_for(network)
     if adapter.kind == "password":
         raise ConnectError(_("Connect Bluesky with your handle and an app password."))
+    if adapter.cannot_connect():
+        raise ConnectError(adapter.cannot_connect())
     redirect_uri = callback_url(network, base)
     state = secrets.token_urlsafe(24)
     verifier, challenge = pkce_pair() if adapter.uses_pkce else ("", "")
@@ -179,6 +181,11 @@ def finish(session, employee, network: str, params) -> NetworkAccount:
         or not secrets.compare_digest(str(params.get("state", "")), pending["state"])
     ):
         raise ConnectError(_("This connection attempt expired or did not start here. Try again."))
+    if params.get("error") in {"unauthorized_scope_error", "invalid_scope"}:
+        # The company's app lacks a product for a scope we asked for: not the advocate's doing.
+        raise ConnectError(
+            adapter_for(network).refused_scope(str(params.get("error_description", "")))
+        )
     if params.get("error"):
         raise ConnectError(_("You did not allow Advocato to post; nothing was connected."))
     code = params.get("code", "")

@@ -147,7 +147,20 @@ class NetworkAppForm(forms.ModelForm):
 
         model = NetworkApp
         formfield_callback = https_urls
-        fields = ["enabled", "client_id", "base_url"]
+        fields = [
+            "enabled",
+            "client_id",
+            "base_url",
+            "linkedin_openid",
+            "linkedin_share",
+            "linkedin_analytics",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.network != "linkedin":  # the products are LinkedIn's
+            for name in ("linkedin_openid", "linkedin_share", "linkedin_analytics"):
+                del self.fields[name]
 
     def save(self, commit=True):
         app = super().save(commit=False)

@@ -194,6 +194,29 @@ class NetworkApp(models.Model):
         blank=True,
         help_text=_("Leave empty for the real network. Only for testing against another server."),
     )
+    # LinkedIn: the products the company's app has in LinkedIn's developer portal. The scopes
+    # we ask for follow from them; asking for one the app lacks fails the whole connection.
+    linkedin_openid = models.BooleanField(
+        _("Sign In with LinkedIn using OpenID Connect"),
+        default=True,
+        help_text=_(
+            "LinkedIn product that gives the scopes openid and profile (the member's name)."
+        ),
+    )
+    linkedin_share = models.BooleanField(
+        _("Share on LinkedIn"),
+        default=True,
+        help_text=_("LinkedIn product that gives the scope w_member_social (posting)."),
+    )
+    linkedin_analytics = models.BooleanField(
+        _("Member analytics"),
+        default=False,
+        help_text=_(
+            "LinkedIn product that gives r_member_postAnalytics and r_member_profileAnalytics "
+            "(a post's figures and the member's followers). Tick it only if your app has it; "
+            "without it advocates state their followers and figures themselves."
+        ),
+    )
     # What the network said is wrong with the app or our configuration (a retired LinkedIn API
     # version, an X access level without reads), shown to admins until it goes away.
     problem = models.CharField(max_length=500, blank=True)

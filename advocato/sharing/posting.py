@@ -459,7 +459,14 @@ def save_engagement(share: Share, figures: Engagement, source: str, now=None) ->
 def refresh_engagement(share: Share, now=None) -> bool:
     now = now or timezone.now()
     account = share.account
-    if account is None or not share.external_id:
+    adapter = adapter_class(share.network)(app_config(share.network))
+    if (
+        account is None
+        or not share.external_id
+        or not adapter.reads_engagement()
+        or connections.app_problem(share.network, "reads")
+    ):
+        # Nothing to read with, or the company's app may not read: the advocate enters them.
         Share.objects.filter(pk=share.pk).update(engagement_next_at=None, changed_at=now)
         return False
     try:

@@ -90,6 +90,7 @@ class AppConfig:
     client_id: str
     client_secret: str
     base_url: str  # "" = the real network
+    products: tuple[str, ...] = ()  # LinkedIn: the app's products ("openid", "share", ...)
 
 
 def timeout() -> float:
@@ -224,6 +225,21 @@ class Adapter(ABC):
 
     # --- The calls each network implements -------------------------------------------------
 
+    def cannot_connect(self) -> str:
+        """Why advocates cannot connect with the company's app as configured ("" = they can)."""
+        return ""
+
+    def refused_scope(self, description: str) -> str:
+        """The advocate's message when the network refused a scope we asked for."""
+        return _("%(network)s refused a permission Advocato asked for: %(detail)s") % {
+            "network": self.label,
+            "detail": description[:200],
+        }
+
+    def reads_engagement(self) -> bool:
+        """Whether the company's app may read a post's figures at all."""
+        return True
+
     def refresh(self, account) -> Tokens:
         raise TokenInvalid(
             _("%(network)s connections cannot be renewed automatically. Reconnect your account.")
@@ -299,13 +315,24 @@ def app_config(network: str) -> AppConfig | None:
     if row is not None:
         if not row.enabled:
             return None
-        config = AppConfig(network, row.client_id, row.client_secret, row.base_url)
+        products = tuple(
+            name
+            for name in ("openid", "share", "analytics")
+            if getattr(row, f"linkedin_{name}", False)
+        )
+        config = AppConfig(network, row.client_id, row.client_secret, row.base_url, products)
     else:
         config = AppConfig(
             network,
             os.environ.get(prefix + "CLIENT_ID", ""),
             os.environ.get(prefix + "CLIENT_SECRET", ""),
             os.environ.get(prefix + "BASE_URL", ""),
+            # ADVOCATO_LINKEDIN_PRODUCTS, e.g. "openid,share,analytics"
+            tuple(
+                p.strip()
+                for p in os.environ.get(prefix + "PRODUCTS", "openid,share").split(",")
+                if p.strip()
+            ),
         )
     cls = adapter_class(network)
     # Mastodon registers itself per server and Bluesky uses app passwords: no app needed.

@@ -1,12 +1,18 @@
 """LinkedIn: OpenID Connect sign-in plus `w_member_social`; posts through the versioned Posts
 API (`POST /rest/posts`) as the member, with the text and an article (link card); engagement
-from the member post analytics (`memberCreatorPostAnalytics`) when the app has that permission.
+from the member post analytics (`memberCreatorPostAnalytics`) and followers from
+`memberFollowersCount` when the app has the member analytics product.
+
+The scopes asked for follow from the products the admin says the app has: LinkedIn refuses
+the whole authorisation (`unauthorized_scope_error`) when one scope is not the app's.
 
 LinkedIn gives most apps no refresh token: access tokens last about 60 days, so the advocate
 is reminded a week before (see `connections.remind_expiring`)."""
 
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import quote, urlencode
 
 import regex
@@ -17,7 +23,17 @@ from advocato.lib.networks import URL_RE
 
 from ..base import AppProblem, Engagement, OAuthAdapter, Permanent, Posted, Profile, Tokens
 
-SCOPES = "openid profile w_member_social r_member_postAnalytics"
+# LinkedIn's products (developer portal → Products) and the member scopes each gives.
+PRODUCT_SCOPES = {
+    "openid": ("openid", "profile"),
+    "share": ("w_member_social",),
+    "analytics": ("r_member_postAnalytics", "r_member_profileAnalytics"),
+}
+PRODUCT_NAMES = {  # LinkedIn's own names, as in its developer portal
+    "openid": "Sign In with LinkedIn using OpenID Connect",
+    "share": "Share on LinkedIn",
+    "analytics": "Member analytics (r_member_postAnalytics, r_member_profileAnalytics)",
+}
 METRICS = {
     "IMPRESSION": "impressions",
     "MEMBERS_REACHED": "members_reached",
@@ -46,6 +62,39 @@ class LinkedInAdapter(OAuthAdapter):
     def auth_base(self) -> str:
         return self.app.base_url.rstrip("/") if self.app.base_url else "https://www.linkedin.com"
 
+    @property
+    def products(self) -> tuple[str, ...]:
+        return self.app.products
+
+    def scopes(self) -> list[str]:
+        return [scope for product in self.products for scope in PRODUCT_SCOPES.get(product, ())]
+
+    def cannot_connect(self) -> str:
+        missing = [PRODUCT_NAMES[p] for p in ("openid", "share") if p not in self.products]
+        if not missing:
+            return ""
+        return _(
+            "The company's LinkedIn app is set up without %(products)s, which posting needs. "
+            "An administrator can add it on the Social networks page."
+        ) % {"products": " + ".join(missing)}
+
+    def refused_scope(self, description: str) -> str:
+        # LinkedIn: 'Scope &quot;r_member_postAnalytics&quot; is not authorized for your
+        # application' (the quotes HTML-escaped).
+        match = re.search(r'(?:"|&quot;)([\w.]+)(?:"|&quot;)', html.unescape(description))
+        scope = match.group(1) if match else ""
+        product = next((p for p, scopes in PRODUCT_SCOPES.items() if scope in scopes), "")
+        if not product:
+            return super().refused_scope(description)
+        return _(
+            "LinkedIn refused the permission %(scope)s: the company's LinkedIn app does not have "
+            "the product “%(product)s”. Nothing was connected. An administrator can add the "
+            "product to the app at LinkedIn, or untick it on the Social networks page."
+        ) % {"scope": scope, "product": PRODUCT_NAMES[product]}
+
+    def reads_engagement(self) -> bool:
+        return "analytics" in self.products
+
     def authorize_url(self, *, state, redirect_uri, challenge="", instance="", client_id=""):
         query = urlencode(
             {
@@ -53,7 +102,7 @@ class LinkedInAdapter(OAuthAdapter):
                 "client_id": self.app.client_id,
                 "redirect_uri": redirect_uri,
                 "state": state,
-                "scope": SCOPES,
+                "scope": " ".join(self.scopes()),
             }
         )
         return f"{self.auth_base}/oauth/v2/authorization?{query}"
@@ -117,6 +166,9 @@ class LinkedInAdapter(OAuthAdapter):
     def profile(self, account) -> Profile:
         me = self.body(self.call("GET", f"{self.base}/v2/userinfo", token=account.access_token))
         audience = None
+        if "analytics" not in self.products:
+            # memberFollowersCount needs r_member_profileAnalytics: the advocate states it.
+            return Profile(external_id=me["sub"], handle=me.get("name") or me["sub"])
         try:
             counts = self.body(
                 self.call(

@@ -13,6 +13,13 @@ Written from LinkedIn's documentation as it stands:
   escaped with a backslash; mentions `@[Name](urn:li:person:…)`, hashtags `#tag` and the
   `{hashtag|#|tag}` template are elements. An unescaped reserved character outside them cuts the
   post there — LinkedIn answers 201 and publishes the beginning only. A link is read whole.
+- Scopes come from the app's products; asking for a scope the app lacks sends the member back
+  with `error=unauthorized_scope_error&error_description=Scope &quot;r_member_postAnalytics&quot;
+  is not authorized for your application` (quotes HTML-escaped, as LinkedIn sends them; see
+  https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow).
+  `memberFollowersCount` needs r_member_profileAnalytics
+  (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/members/follower-statistics),
+  `memberCreatorPostAnalytics` r_member_postAnalytics; without them: 403 ACCESS_DENIED.
 """
 
 from __future__ import annotations
@@ -20,8 +27,15 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from ..fake import FakeNetwork, Reply, Request
+
+PRODUCT_SCOPES = {
+    "openid": {"openid", "profile", "email"},
+    "share": {"w_member_social"},
+    "analytics": {"r_member_postAnalytics", "r_member_profileAnalytics"},
+}
 
 RESERVED = frozenset("\\|{}@[]()<>#*_~")
 LINK = re.compile(r"https?://[^\s\\]+")
@@ -77,7 +91,8 @@ class FakeLinkedIn(FakeNetwork):
         super().__init__(**kwargs)
         self.client_id, self.client_secret = client_id, client_secret
         self.issue_refresh_tokens = False  # only LinkedIn's partner apps get them
-        self.analytics_permission = True
+        self.products = {"openid", "share", "analytics"}  # the app's products at LinkedIn
+        self.scopes_of: dict[str, set[str]] = {}  # refresh token -> its scopes
         self.finder_permission = True  # GET /rest/posts?q=author needs r_member_social
         self.version_lifetime_months = 12  # LinkedIn serves a version about a year
 
@@ -142,7 +157,26 @@ class FakeLinkedIn(FakeNetwork):
         if request.headers.get("x-restli-protocol-version") != "2.0.0":
             raise Reply(400, {"status": 400, "message": "Rest.li protocol 2.0.0 is required."})
 
+    @property
+    def analytics_permission(self) -> bool:
+        return "analytics" in self.products
+
+    @analytics_permission.setter
+    def analytics_permission(self, granted: bool) -> None:
+        (self.products.add if granted else self.products.discard)("analytics")
+
     def authorize(self, request: Request):
+        params = request.query if request.method == "GET" else request.form
+        allowed = set().union(*(PRODUCT_SCOPES[p] for p in self.products))
+        for scope in params.get("scope", "").split():
+            if scope not in allowed and params.get("client_id") == self.client_id:
+                query = urlencode({
+                    "error": "unauthorized_scope_error",
+                    "error_description": f"Scope &quot;{scope}&quot; is not authorized for "
+                    "your application",
+                    "state": params.get("state", ""),
+                })  # fmt: skip
+                return Reply(302, "", {"Location": f"{params.get('redirect_uri', '')}?{query}"})
         return self.consent(
             request, lambda cid, uri: cid == self.client_id and uri.startswith("http")
         )
@@ -182,11 +216,21 @@ class FakeLinkedIn(FakeNetwork):
             user = self.users[user_id]
         else:
             raise Reply(400, {"error": "unsupported_grant_type"})
+        scopes = grant["scope"].split() if form.get("grant_type") == "authorization_code" else []
         access, refresh = self.issue(user)
+        if scopes:
+            with self.lock:
+                self.tokens[access]["scopes"] = set(scopes)
+                self.scopes_of[refresh] = set(scopes)
+        else:  # a refreshed token keeps the scopes of the one before
+            scopes = sorted(self.scopes_of.get(form.get("refresh_token", ""), set()))
+            with self.lock:
+                self.tokens[access]["scopes"] = set(scopes)
+                self.scopes_of[refresh] = set(scopes)
         body = {
             "access_token": access,
             "expires_in": self.token_lifetime,
-            "scope": "openid,profile,w_member_social,r_member_postAnalytics",
+            "scope": ",".join(scopes),
         }
         if self.issue_refresh_tokens:
             body.update(refresh_token=refresh, refresh_token_expires_in=365 * 24 * 3600)
@@ -201,10 +245,13 @@ class FakeLinkedIn(FakeNetwork):
             "locale": {"country": "DK", "language": "da"},
         }
 
+    def granted(self, request: Request, scope: str) -> bool:
+        return scope in self.tokens.get(request.bearer(), {}).get("scopes", set())
+
     def followers(self, request: Request):
         user = self.current_user(request)
         self._versioned(request)
-        if not self.analytics_permission:
+        if not self.granted(request, "r_member_profileAnalytics"):
             raise Reply(
                 403,
                 {
@@ -222,7 +269,9 @@ class FakeLinkedIn(FakeNetwork):
         data = request.json or {}
         with self.lock:
             self.post_requests += 1
-        if data.get("author") != f"urn:li:person:{user.id}":
+        if data.get("author") != f"urn:li:person:{user.id}" or not self.granted(
+            request, "w_member_social"
+        ):
             raise Reply(
                 403,
                 {
@@ -282,7 +331,7 @@ class FakeLinkedIn(FakeNetwork):
     def analytics(self, request: Request):
         user = self.current_user(request)
         self._versioned(request)
-        if not self.analytics_permission:
+        if not self.granted(request, "r_member_postAnalytics"):
             raise Reply(
                 403,
                 {
