@@ -215,7 +215,38 @@ def finish(session, employee, network: str, params) -> NetworkAccount:
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         logger.warning("Unexpected answer from %s while connecting", network, exc_info=True)
         raise ConnectError(_("The network gave an answer we did not understand.")) from None
+    if adapter.kind == "instance":
+        read_server_limits(adapter, instance)
     return save_account(employee, network, account, profile)
+
+
+def read_server_limits(adapter: Adapter, instance: str) -> None:
+    """Remember the Mastodon server's own length rules for the composer. A server that does
+    not say keeps the defaults; connecting never fails over it."""
+    try:
+        maximum, per_url = adapter.instance_limits(instance)
+    except NetworkError as error:
+        logger.info("Limits of %s not read: %s", instance, error.message)
+        return
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        logger.info("Limits of %s not understood", instance, exc_info=True)
+        return
+    if maximum or per_url:
+        MastodonApp.objects.filter(instance=instance).update(
+            max_characters=maximum, characters_reserved_per_url=per_url, limits_at=timezone.now()
+        )
+
+
+def text_limits(employee, network: str) -> tuple[int | None, int | None]:
+    """(the post's length limit, what a link counts) on the advocate's own account where it
+    sets its own (Mastodon servers do); (None, None) = the network's usual rules."""
+    if network != "mastodon":
+        return None, None
+    account = account_for(employee, network)
+    server = MastodonApp.objects.filter(instance=account.instance).first() if account else None
+    if server is None:
+        return None, None
+    return server.max_characters, server.characters_reserved_per_url
 
 
 def connect_bluesky(employee, handle: str, app_password: str) -> NetworkAccount:
@@ -286,8 +317,13 @@ def save_account(employee, network: str, fresh: NetworkAccount, profile: Profile
 
 
 def disconnect(employee, network: str) -> bool:
-    """Forget the connection and its tokens. Shares waiting to be posted stay, waiting for a
+    """Forget the connection and its tokens — first asking the network to revoke the token
+    where it can (Mastodon). A network that is down or refuses does not keep the connection:
+    it is logged and forgotten here anyway. Shares waiting to be posted stay, waiting for a
     new connection."""
+    account = account_for(employee, network)
+    if account is not None:
+        revoke_token(account)
     with transaction.atomic():
         account = account_for(employee, network)
         if account is None:
@@ -300,6 +336,26 @@ def disconnect(employee, network: str) -> bool:
         )
         account.delete()
     return True
+
+
+def revoke_token(account: NetworkAccount) -> None:
+    from .crypto import SecretUnreadable
+
+    credentials = {}
+    if account.network == "mastodon":
+        server = MastodonApp.objects.filter(instance=account.instance).first()
+        if server is None:
+            return
+        credentials = {"client_id": server.client_id, "client_secret": server.client_secret}
+    try:
+        adapter_class(account.network)(app_config(account.network)).revoke(account, **credentials)
+    except (NetworkError, SecretUnreadable) as error:
+        logger.warning(
+            "Could not revoke the %s token of account %s (forgotten here anyway): %s",
+            account.network,
+            account.pk,
+            getattr(error, "message", error),
+        )
 
 
 # --- Problems with the company's app ------------------------------------------------------

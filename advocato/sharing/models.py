@@ -240,6 +240,11 @@ class MastodonApp(models.Model):
     client_secret_enc = models.TextField(blank=True)
     client_secret = Encrypted()
     created_at = models.DateTimeField(default=timezone.now)
+    # The server's own rules for a post (GET /api/v2/instance, read when someone connects):
+    # null until read, then the composer counts as this server does.
+    max_characters = models.PositiveIntegerField(null=True, blank=True)
+    characters_reserved_per_url = models.PositiveSmallIntegerField(null=True, blank=True)
+    limits_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.instance

@@ -260,6 +260,10 @@ class Adapter(ABC):
         """Our post, if it is already on the network (found by its tracked link)."""
         return None
 
+    def revoke(self, account, *, client_id: str = "", client_secret: str = "") -> None:
+        """Tell the network to forget the account's token (on disconnecting), where it can."""
+        return None
+
     @abstractmethod
     def engagement(self, account, share) -> Engagement:
         """The post's reactions, comments, reshares (and impressions where given)."""
