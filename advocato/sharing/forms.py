@@ -166,6 +166,9 @@ class NetworkAppForm(forms.ModelForm):
         app = super().save(commit=False)
         if self.cleaned_data.get("client_secret"):
             app.client_secret = self.cleaned_data["client_secret"]
+        # Saving is how an admin says "fixed": what the network complained about is shown
+        # again only if it still does.
+        app.problem, app.problem_kind, app.problem_at = "", "", None
         if commit:
             app.save()
         return app

@@ -478,12 +478,14 @@ def refresh_engagement(share: Share, now=None) -> bool:
         )
         return False
     except NetworkError as error:
-        if isinstance(error, AppProblem):
-            connections.note_app_problem(share.network, error)
         logger.info("Engagement for share %s: %s", share.pk, error.message)
-        Share.objects.filter(pk=share.pk).update(
-            engagement_next_at=now + timedelta(hours=6), changed_at=now
-        )
+        retry_at = now + timedelta(hours=6)
+        if isinstance(error, AppProblem):
+            # The app may not read (X's Free level): asking every six hours will not change
+            # that. Said once to the admin; the advocate can enter the figures.
+            connections.note_app_problem(share.network, error)
+            retry_at = None if error.kind == "reads" else retry_at
+        Share.objects.filter(pk=share.pk).update(engagement_next_at=retry_at, changed_at=now)
         return False
     save_engagement(share, figures, Source.API, now)
     Share.objects.filter(pk=share.pk).update(
