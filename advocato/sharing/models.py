@@ -37,6 +37,7 @@ class PostState(models.TextChoices):
     POSTED = "posted", _("posted")
     HELD = "held", _("waiting for you to reconnect")
     FAILED = "failed", _("not posted")
+    REMOVED = "removed", _("removed")
 
 
 class ShareQuerySet(models.QuerySet):

@@ -197,6 +197,41 @@ def cancel(share: Share) -> bool:
     )
 
 
+def withdraw(share: Share, *, on_network: bool) -> str:
+    """The advocate removes a post we made for them: here only, or also on the network.
+    "removed" (here only), "deleted" (here and on the network), "refused" (the network did
+    not delete it: the share stays posted and says why) or "not-posted"."""
+    if share.method != Share.Method.API or share.post_state != PostState.POSTED:
+        return "not-posted"
+    network = share.get_network_display()
+    if on_network:
+        if share.account is None:
+            outcome, message = "refused", _("Connect your account again to delete the post.")
+        else:
+            try:
+                connections.call(
+                    share.account, lambda adapter, acc: adapter.delete_post(acc, share)
+                )
+            except NetworkError as error:
+                outcome, message = "refused", error.message
+            else:
+                outcome, message = "deleted", ""
+        if outcome == "refused":
+            Share.objects.filter(pk=share.pk, post_state=PostState.POSTED).update(
+                error=(_("%(network)s did not delete the post: %(reason)s")
+                       % {"network": network, "reason": message})[:500],
+            )  # fmt: skip
+            return outcome
+        message = _("Removed; the post was deleted on %(network)s.") % {"network": network}
+    else:
+        outcome = "removed"
+        message = _("Removed here; the post is still on %(network)s.") % {"network": network}
+    Share.objects.filter(pk=share.pk, post_state=PostState.POSTED).update(
+        post_state=PostState.REMOVED, error=message[:500], engagement_next_at=None
+    )
+    return outcome
+
+
 # --- Posting -------------------------------------------------------------------------------
 
 

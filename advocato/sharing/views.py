@@ -42,7 +42,7 @@ from .models import (
     SharingProfile,
     Source,
 )
-from .networks.base import Engagement
+from .networks.base import Engagement, adapter_class
 
 
 def _visible_item(employee, pk: int) -> ContentItem:
@@ -293,6 +293,7 @@ def _direct_share(request, share: Share):
             "network_label": dict(networks.NETWORKS)[share.network],
             "engagement_form": form,
             "pending": share.post_state in {PostState.SCHEDULED, PostState.POSTING},
+            "deletes_on_network": adapter_class(share.network).deletes,
             "readings": share.readings.all()[:10],
         },
     )
@@ -306,6 +307,25 @@ def cancel(request, pk: int):
         messages.success(request, _("The post is cancelled; nothing was posted."))
     else:
         messages.error(request, _("This post can no longer be cancelled."))
+    return redirect("sharing:handoff", pk=share.pk)
+
+
+@employee_required
+@require_POST
+def remove(request, pk: int):
+    """The advocate removes a post we made for them — and, if they ask, deletes it on the
+    network too."""
+    share = _own_share(request, pk)
+    outcome = posting.withdraw(share, on_network=request.POST.get("on_network") == "on")
+    values = {"network": share.get_network_display()}
+    if outcome == "deleted":
+        messages.success(request, _("Removed, and deleted on %(network)s.") % values)
+    elif outcome == "removed":
+        messages.success(request, _("Removed here. The post is still on %(network)s.") % values)
+    elif outcome == "refused":
+        messages.error(request, _("%(network)s did not delete the post; it is kept.") % values)
+    else:
+        messages.error(request, _("Only a post Advocato made for you can be removed here."))
     return redirect("sharing:handoff", pk=share.pk)
 
 

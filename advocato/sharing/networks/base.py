@@ -260,6 +260,16 @@ class Adapter(ABC):
         """Our post, if it is already on the network (found by its tracked link)."""
         return None
 
+    deletes = False  # the adapter can delete our post on the network (delete_post)
+
+    def delete_post(self, account, share) -> None:
+        """Delete the share's post on the network (the advocate withdrew it); a post already
+        gone counts as deleted."""
+        raise Permanent(
+            _("Advocato cannot delete posts on %(network)s; delete it there yourself.")
+            % {"network": self.label}
+        )
+
     def revoke(self, account, *, client_id: str = "", client_secret: str = "") -> None:
         """Tell the network to forget the account's token (on disconnecting), where it can."""
         return None

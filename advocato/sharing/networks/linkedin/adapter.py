@@ -240,6 +240,21 @@ class LinkedInAdapter(OAuthAdapter):
                 return Posted(urn, f"https://www.linkedin.com/feed/update/{urn}/")
         return None
 
+    deletes = True
+
+    def delete_post(self, account, share) -> None:
+        """`DELETE /rest/posts/{encoded urn}` → 204; a post already gone (404) counts."""
+        try:
+            self.call(
+                "DELETE",
+                f"{self.base}/rest/posts/{quote(share.external_id, safe='')}",
+                token=account.access_token,
+                headers=restli(**{"X-RestLi-Method": "DELETE"}),
+            )
+        except Permanent as error:
+            if error.status != 404:
+                raise
+
     def engagement(self, account, share) -> Engagement:
         result = Engagement()
         entity = quote(share.external_id, safe="")

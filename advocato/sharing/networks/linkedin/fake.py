@@ -20,6 +20,10 @@ Written from LinkedIn's documentation as it stands:
   `memberFollowersCount` needs r_member_profileAnalytics
   (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/members/follower-statistics),
   `memberCreatorPostAnalytics` r_member_postAnalytics; without them: 403 ACCESS_DENIED.
+- Deleting (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/
+  posts-api, "Delete Posts"): `DELETE /rest/posts/{encoded share or ugcPost URN}` with
+  `X-RestLi-Method: DELETE` → 204 (idempotent: a post already deleted answers 204 too);
+  another member's post → 403.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from ..fake import FakeNetwork, Reply, Request
 
@@ -85,6 +89,7 @@ class FakeLinkedIn(FakeNetwork):
         ("POST", r"/rest/posts", "create_post", True),
         ("GET", r"/rest/posts", "find_posts", True),
         ("GET", r"/rest/memberCreatorPostAnalytics", "analytics", True),
+        ("DELETE", r"/rest/posts/(?P<urn>[^/]+)", "delete_post", True),
     ]
 
     def __init__(self, client_id="li-client", client_secret="li-secret", **kwargs):  # noqa: S107
@@ -93,6 +98,7 @@ class FakeLinkedIn(FakeNetwork):
         self.issue_refresh_tokens = False  # only LinkedIn's partner apps get them
         self.products = {"openid", "share", "analytics"}  # the app's products at LinkedIn
         self.scopes_of: dict[str, set[str]] = {}  # refresh token -> its scopes
+        self.deleted: list[str] = []
         self.finder_permission = True  # GET /rest/posts?q=author needs r_member_social
         self.version_lifetime_months = 12  # LinkedIn serves a version about a year
 
@@ -366,3 +372,26 @@ class FakeLinkedIn(FakeNetwork):
             "paging": {"start": 0, "count": 10, "links": []},
             "_at": int(time.time()),
         }
+
+    def delete_post(self, request: Request):
+        user = self.current_user(request)
+        self._versioned(request)
+        urn = unquote(request.match["urn"])
+        with self.lock:
+            post = self.posts.get(urn)
+            if post is not None and (
+                post["user"] != user.id or not self.granted(request, "w_member_social")
+            ):
+                raise Reply(
+                    403,
+                    {
+                        "status": 403,
+                        "serviceErrorCode": 100,
+                        "code": "ACCESS_DENIED",
+                        "message": "Not enough permissions to delete this post",
+                    },
+                )
+            if post is not None:
+                del self.posts[urn]
+                self.deleted.append(urn)
+        return Reply(204, "")

@@ -78,6 +78,8 @@ class MastodonAdapter(OAuthAdapter):
                   "token": account.access_token},
         )  # fmt: skip
 
+    deletes = True
+
     def delete_post(self, account, share) -> None:
         """`DELETE /api/v1/statuses/:id` (a status already gone counts as deleted)."""
         try:

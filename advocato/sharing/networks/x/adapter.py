@@ -63,6 +63,8 @@ class XAdapter(OAuthAdapter):
             )
         super().raise_for(response)
 
+    deletes = True
+
     def delete_post(self, account, share) -> None:
         """`DELETE /2/tweets/:id`."""
         self.call("DELETE", f"{self.base}/2/tweets/{share.external_id}",
