@@ -361,7 +361,8 @@ def enter_engagement(request, pk: int):
                 "sharing/direct_share.html",
                 {"share": share, "post": posting.post_text(share)[0], "engagement_form": form,
                  "network_label": dict(networks.NETWORKS)[share.network],
-                 "readings": share.readings.all()[:10]},
+                 "readings": share.readings.all()[:10],
+                 "deletes_on_network": adapter_class(share.network).deletes},
                 status=400,
             )  # fmt: skip
         for error in form.non_field_errors() + [e for f in form.errors.values() for e in f]:
