@@ -9,6 +9,7 @@ ADVOCATO_EMAIL_*    SMTP settings (HOST, PORT, USER, PASSWORD, USE_TLS, USE_SSL,
 ADVOCATO_TIME_ZONE  the company's time zone (default Europe/Copenhagen)
 ADVOCATO_LANGUAGE   default language: en, da or nb
 ADVOCATO_REDIS_URL  use Redis for the background queue instead of SQLite
+ADVOCATO_LINKEDIN_VERSION  LinkedIn API version, YYYYMM (default 202605); update it yearly
 """
 
 from __future__ import annotations
@@ -179,6 +180,12 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Advocato"
 
 INVITATION_VALID_DAYS = int(os.environ.get("ADVOCATO_INVITATION_DAYS", "14"))
+
+# LinkedIn's API version (YYYYMM, the LinkedIn-Version header). LinkedIn supports each monthly
+# version for about a year and then answers 426 NONEXISTENT_VERSION; a system check warns when
+# this is older than ten months. 202605: the newest version LinkedIn's documentation publishes
+# (learn.microsoft.com/linkedin/marketing/versioning, view=li-lms-2026-05).
+LINKEDIN_VERSION = os.environ.get("ADVOCATO_LINKEDIN_VERSION", "202605").strip()
 
 # Fetching pages and feeds never reaches private, loopback or link-local addresses, except the
 # networks listed here (e.g. an intranet, or 127.0.0.1/32 for the demo's own feeds).

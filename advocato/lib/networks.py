@@ -82,17 +82,24 @@ FEDIVERSE_MENTION_RE = regex.compile(
 )
 
 
-def count(network: str, text: str) -> int:
-    """The length of `text` as `network` counts it; ValueError for a network we do not know."""
+def count(network: str, text: str, *, url_length: int | None = None) -> int:
+    """The length of `text` as `network` counts it; ValueError for a network we do not know.
+    `url_length`: what one link counts on this server (Mastodon's `characters_reserved_per_url`
+    differs per server)."""
     if network not in LIMITS:
         raise ValueError(f"Unknown network: {network!r}")
+    if network == "mastodon" and url_length is not None:
+        return _count_mastodon(text or "", url_length)
     return _COUNTERS[network](text or "")
 
 
-def check(network: str, text: str) -> dict:
-    """`count` against the limit; `remaining` goes negative by as much as the text is over."""
-    length = count(network, text)
-    limit = LIMITS[network]
+def check(
+    network: str, text: str, *, limit: int | None = None, url_length: int | None = None
+) -> dict:
+    """`count` against the limit (the network's, or `limit` where the advocate's server sets
+    its own); `remaining` goes negative by as much as the text is over."""
+    length = count(network, text, url_length=url_length)
+    limit = limit or LIMITS[network]
     return {
         "network": network,
         "count": length,
@@ -129,11 +136,12 @@ def _weigh_code_points(text: str) -> int:
     )
 
 
-def _count_mastodon(text: str) -> int:
+def _count_mastodon(text: str, url_length: int = SHORT_URL_LENGTH) -> int:
     # Mastodon's StatusLengthValidator: code points as written (Ruby String#length), every
-    # http(s) link as 23, and a remote @user@domain only as its @user part.
+    # http(s) link as the server's characters_reserved_per_url (23 by default), and a remote
+    # @user@domain only as its @user part.
     text = URL_RE.sub(
-        lambda url: "x" * SHORT_URL_LENGTH if _has_scheme(url.group()) else url.group(), text
+        lambda url: "x" * url_length if _has_scheme(url.group()) else url.group(), text
     )
     text = FEDIVERSE_MENTION_RE.sub(r"\1@\2", text)
     return len(text)

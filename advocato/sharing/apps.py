@@ -11,7 +11,7 @@ class SharingConfig(AppConfig):
     verbose_name = _("Sharing")
 
     def ready(self) -> None:
-        from . import models, receivers, services
+        from . import checks, models, receivers, services  # noqa: F401 - checks registers itself
 
         hooks.shared_item_ids.register(services.shared_item_ids)
         receivers.connect()

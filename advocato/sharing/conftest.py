@@ -30,6 +30,7 @@ def configure(network: str, fake) -> None:
     from .models import NetworkApp
 
     app = NetworkApp(network=network, base_url=fake.url)
+    app.linkedin_analytics = network == "linkedin"  # the fake's app has every product
     if hasattr(fake, "client_id"):
         app.client_id, app.client_secret = fake.client_id, fake.client_secret
     app.save()

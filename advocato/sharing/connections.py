@@ -22,9 +22,19 @@ from django.utils.translation import gettext as _
 from advocato.lib import fetch
 from advocato.people import mail
 
-from .models import DIRECT_NETWORKS, MastodonApp, NetworkAccount, PostState, Share, Source
+from .models import (
+    DIRECT_NETWORKS,
+    MastodonApp,
+    NetworkAccount,
+    NetworkApp,
+    PostState,
+    Share,
+    Source,
+)
 from .networks.base import (
     Adapter,
+    AppConfig,
+    AppProblem,
     NetworkError,
     Permanent,
     Profile,
@@ -127,6 +137,8 @@ def begin(session, employee, network: str, base: str, instance: str = "") -> str
     adapter = adapter_for(network)
     if adapter.kind == "password":
         raise ConnectError(_("Connect Bluesky with your handle and an app password."))
+    if adapter.cannot_connect():
+        raise ConnectError(adapter.cannot_connect())
     redirect_uri = callback_url(network, base)
     state = secrets.token_urlsafe(24)
     verifier, challenge = pkce_pair() if adapter.uses_pkce else ("", "")
@@ -169,6 +181,11 @@ def finish(session, employee, network: str, params) -> NetworkAccount:
         or not secrets.compare_digest(str(params.get("state", "")), pending["state"])
     ):
         raise ConnectError(_("This connection attempt expired or did not start here. Try again."))
+    if params.get("error") in {"unauthorized_scope_error", "invalid_scope"}:
+        # The company's app lacks a product for a scope we asked for: not the advocate's doing.
+        raise ConnectError(
+            adapter_for(network).refused_scope(str(params.get("error_description", "")))
+        )
     if params.get("error"):
         raise ConnectError(_("You did not allow Advocato to post; nothing was connected."))
     code = params.get("code", "")
@@ -198,7 +215,38 @@ def finish(session, employee, network: str, params) -> NetworkAccount:
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         logger.warning("Unexpected answer from %s while connecting", network, exc_info=True)
         raise ConnectError(_("The network gave an answer we did not understand.")) from None
+    if adapter.kind == "instance":
+        read_server_limits(adapter, instance)
     return save_account(employee, network, account, profile)
+
+
+def read_server_limits(adapter: Adapter, instance: str) -> None:
+    """Remember the Mastodon server's own length rules for the composer. A server that does
+    not say keeps the defaults; connecting never fails over it."""
+    try:
+        maximum, per_url = adapter.instance_limits(instance)
+    except NetworkError as error:
+        logger.info("Limits of %s not read: %s", instance, error.message)
+        return
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        logger.info("Limits of %s not understood", instance, exc_info=True)
+        return
+    if maximum or per_url:
+        MastodonApp.objects.filter(instance=instance).update(
+            max_characters=maximum, characters_reserved_per_url=per_url, limits_at=timezone.now()
+        )
+
+
+def text_limits(employee, network: str) -> tuple[int | None, int | None]:
+    """(the post's length limit, what a link counts) on the advocate's own account where it
+    sets its own (Mastodon servers do); (None, None) = the network's usual rules."""
+    if network != "mastodon":
+        return None, None
+    account = account_for(employee, network)
+    server = MastodonApp.objects.filter(instance=account.instance).first() if account else None
+    if server is None:
+        return None, None
+    return server.max_characters, server.characters_reserved_per_url
 
 
 def connect_bluesky(employee, handle: str, app_password: str) -> NetworkAccount:
@@ -269,8 +317,13 @@ def save_account(employee, network: str, fresh: NetworkAccount, profile: Profile
 
 
 def disconnect(employee, network: str) -> bool:
-    """Forget the connection and its tokens. Shares waiting to be posted stay, waiting for a
+    """Forget the connection and its tokens — first asking the network to revoke the token
+    where it can (Mastodon). A network that is down or refuses does not keep the connection:
+    it is logged and forgotten here anyway. Shares waiting to be posted stay, waiting for a
     new connection."""
+    account = account_for(employee, network)
+    if account is not None:
+        revoke_token(account)
     with transaction.atomic():
         account = account_for(employee, network)
         if account is None:
@@ -283,6 +336,62 @@ def disconnect(employee, network: str) -> bool:
         )
         account.delete()
     return True
+
+
+def revoke_token(account: NetworkAccount) -> None:
+    from .crypto import SecretUnreadable
+
+    credentials = {}
+    if account.network == "mastodon":
+        server = MastodonApp.objects.filter(instance=account.instance).first()
+        if server is None:
+            return
+        credentials = {"client_id": server.client_id, "client_secret": server.client_secret}
+    try:
+        adapter_class(account.network)(app_config(account.network)).revoke(account, **credentials)
+    except (NetworkError, SecretUnreadable) as error:
+        logger.warning(
+            "Could not revoke the %s token of account %s (forgotten here anyway): %s",
+            account.network,
+            account.pk,
+            getattr(error, "message", error),
+        )
+
+
+# --- Problems with the company's app ------------------------------------------------------
+
+
+def note_app_problem(network: str, error: AppProblem) -> None:
+    """Remember what the network said is wrong with the company's app, for the Social
+    networks page; logged once, when it first appears."""
+    app = app_config(network) or AppConfig(network, "", "", "")
+    now = timezone.now()
+    values = {"problem": error.message[:500], "problem_kind": error.kind, "problem_at": now}
+    changed = (
+        NetworkApp.objects.filter(network=app.network)
+        .exclude(problem_kind=error.kind, problem=error.message[:500])
+        .update(**values)
+    )
+    if not changed and not NetworkApp.objects.filter(network=app.network).exists():
+        # The app came from the environment: keep its settings in the row we now make.
+        row = NetworkApp(network=app.network, client_id=app.client_id, base_url=app.base_url)
+        row.client_secret = app.client_secret
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+        changed = 1
+    if changed:
+        logger.warning("%s app problem (%s): %s", app.network, error.kind, error.message)
+
+
+def clear_app_problem(network: str, kind: str) -> None:
+    NetworkApp.objects.filter(network=network, problem_kind=kind).update(
+        problem="", problem_kind="", problem_at=None
+    )
+
+
+def app_problem(network: str, kind: str) -> bool:
+    return NetworkApp.objects.filter(network=network, problem_kind=kind).exists()
 
 
 # --- Keeping tokens working ----------------------------------------------------------------

@@ -147,12 +147,28 @@ class NetworkAppForm(forms.ModelForm):
 
         model = NetworkApp
         formfield_callback = https_urls
-        fields = ["enabled", "client_id", "base_url"]
+        fields = [
+            "enabled",
+            "client_id",
+            "base_url",
+            "linkedin_openid",
+            "linkedin_share",
+            "linkedin_analytics",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.network != "linkedin":  # the products are LinkedIn's
+            for name in ("linkedin_openid", "linkedin_share", "linkedin_analytics"):
+                del self.fields[name]
 
     def save(self, commit=True):
         app = super().save(commit=False)
         if self.cleaned_data.get("client_secret"):
             app.client_secret = self.cleaned_data["client_secret"]
+        # Saving is how an admin says "fixed": what the network complained about is shown
+        # again only if it still does.
+        app.problem, app.problem_kind, app.problem_at = "", "", None
         if commit:
             app.save()
         return app

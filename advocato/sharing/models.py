@@ -37,6 +37,7 @@ class PostState(models.TextChoices):
     POSTED = "posted", _("posted")
     HELD = "held", _("waiting for you to reconnect")
     FAILED = "failed", _("not posted")
+    REMOVED = "removed", _("removed")
 
 
 class ShareQuerySet(models.QuerySet):
@@ -194,6 +195,34 @@ class NetworkApp(models.Model):
         blank=True,
         help_text=_("Leave empty for the real network. Only for testing against another server."),
     )
+    # LinkedIn: the products the company's app has in LinkedIn's developer portal. The scopes
+    # we ask for follow from them; asking for one the app lacks fails the whole connection.
+    linkedin_openid = models.BooleanField(
+        _("Sign In with LinkedIn using OpenID Connect"),
+        default=True,
+        help_text=_(
+            "LinkedIn product that gives the scopes openid and profile (the member's name)."
+        ),
+    )
+    linkedin_share = models.BooleanField(
+        _("Share on LinkedIn"),
+        default=True,
+        help_text=_("LinkedIn product that gives the scope w_member_social (posting)."),
+    )
+    linkedin_analytics = models.BooleanField(
+        _("Member analytics"),
+        default=False,
+        help_text=_(
+            "LinkedIn product that gives r_member_postAnalytics and r_member_profileAnalytics "
+            "(a post's figures and the member's followers). Tick it only if your app has it; "
+            "without it advocates state their followers and figures themselves."
+        ),
+    )
+    # What the network said is wrong with the app or our configuration (a retired LinkedIn API
+    # version, an X access level without reads), shown to admins until it goes away.
+    problem = models.CharField(max_length=500, blank=True)
+    problem_kind = models.CharField(max_length=20, blank=True)  # "version", "reads"
+    problem_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -212,6 +241,11 @@ class MastodonApp(models.Model):
     client_secret_enc = models.TextField(blank=True)
     client_secret = Encrypted()
     created_at = models.DateTimeField(default=timezone.now)
+    # The server's own rules for a post (GET /api/v2/instance, read when someone connects):
+    # null until read, then the composer counts as this server does.
+    max_characters = models.PositiveIntegerField(null=True, blank=True)
+    characters_reserved_per_url = models.PositiveSmallIntegerField(null=True, blank=True)
+    limits_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.instance

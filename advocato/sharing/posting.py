@@ -46,6 +46,7 @@ from advocato.people import mail
 from . import connections, services
 from .models import EngagementReading, NetworkAccount, PostState, Share, Source
 from .networks.base import (
+    AppProblem,
     Engagement,
     NetworkError,
     Permanent,
@@ -196,6 +197,41 @@ def cancel(share: Share) -> bool:
     )
 
 
+def withdraw(share: Share, *, on_network: bool) -> str:
+    """The advocate removes a post we made for them: here only, or also on the network.
+    "removed" (here only), "deleted" (here and on the network), "refused" (the network did
+    not delete it: the share stays posted and says why) or "not-posted"."""
+    if share.method != Share.Method.API or share.post_state != PostState.POSTED:
+        return "not-posted"
+    network = share.get_network_display()
+    if on_network:
+        if share.account is None:
+            outcome, message = "refused", _("Connect your account again to delete the post.")
+        else:
+            try:
+                connections.call(
+                    share.account, lambda adapter, acc: adapter.delete_post(acc, share)
+                )
+            except NetworkError as error:
+                outcome, message = "refused", error.message
+            else:
+                outcome, message = "deleted", ""
+        if outcome == "refused":
+            Share.objects.filter(pk=share.pk, post_state=PostState.POSTED).update(
+                error=(_("%(network)s did not delete the post: %(reason)s")
+                       % {"network": network, "reason": message})[:500],
+            )  # fmt: skip
+            return outcome
+        message = _("Removed; the post was deleted on %(network)s.") % {"network": network}
+    else:
+        outcome = "removed"
+        message = _("Removed here; the post is still on %(network)s.") % {"network": network}
+    Share.objects.filter(pk=share.pk, post_state=PostState.POSTED).update(
+        post_state=PostState.REMOVED, error=message[:500], engagement_next_at=None
+    )
+    return outcome
+
+
 # --- Posting -------------------------------------------------------------------------------
 
 
@@ -288,9 +324,12 @@ def _post(share: Share, token: str, text: str, link: str, localised) -> str:
     except Transient as error:
         return _retry_later(share, token, error)
     except Permanent as error:
+        if isinstance(error, AppProblem):
+            connections.note_app_problem(share.network, error)
         _finish(share, token, PostState.FAILED, error.message)
         return "failed"
     _record_posted(share, token, posted, account)
+    connections.clear_app_problem(share.network, "version")  # the network took our version
     return "posted"
 
 
@@ -455,7 +494,14 @@ def save_engagement(share: Share, figures: Engagement, source: str, now=None) ->
 def refresh_engagement(share: Share, now=None) -> bool:
     now = now or timezone.now()
     account = share.account
-    if account is None or not share.external_id:
+    adapter = adapter_class(share.network)(app_config(share.network))
+    if (
+        account is None
+        or not share.external_id
+        or not adapter.reads_engagement()
+        or connections.app_problem(share.network, "reads")
+    ):
+        # Nothing to read with, or the company's app may not read: the advocate enters them.
         Share.objects.filter(pk=share.pk).update(engagement_next_at=None, changed_at=now)
         return False
     try:
@@ -468,9 +514,13 @@ def refresh_engagement(share: Share, now=None) -> bool:
         return False
     except NetworkError as error:
         logger.info("Engagement for share %s: %s", share.pk, error.message)
-        Share.objects.filter(pk=share.pk).update(
-            engagement_next_at=now + timedelta(hours=6), changed_at=now
-        )
+        retry_at = now + timedelta(hours=6)
+        if isinstance(error, AppProblem):
+            # The app may not read (X's Free level): asking every six hours will not change
+            # that. Said once to the admin; the advocate can enter the figures.
+            connections.note_app_problem(share.network, error)
+            retry_at = None if error.kind == "reads" else retry_at
+        Share.objects.filter(pk=share.pk).update(engagement_next_at=retry_at, changed_at=now)
         return False
     save_engagement(share, figures, Source.API, now)
     Share.objects.filter(pk=share.pk).update(

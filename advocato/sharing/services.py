@@ -151,7 +151,10 @@ def check_post(employee, item, network: str, text: str) -> list[Check]:
         return [Check("empty", "error", _("Write something first."))]
     rules = Guidelines.get()
     checks: list[Check] = []
-    counted = networks.check(network, text_with_link(item, text, SAMPLE_LINK))
+    limit, url_length = connections.text_limits(employee, network)
+    counted = networks.check(
+        network, text_with_link(item, text, SAMPLE_LINK), limit=limit, url_length=url_length
+    )
     if counted["over"]:
         message = _(
             "%(count)d of %(limit)d characters as %(network)s counts them: %(over)d too many."

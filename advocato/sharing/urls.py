@@ -11,6 +11,7 @@ urlpatterns = [
     path("shares/<int:pk>/", views.handoff, name="handoff"),
     path("shares/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("shares/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("shares/<int:pk>/remove/", views.remove, name="remove"),
     path("shares/<int:pk>/refresh/", views.refresh_figures, name="refresh_figures"),
     path("shares/<int:pk>/engagement/", views.enter_engagement, name="enter_engagement"),
     path("shares/engagement/import/", views.engagement_import, name="engagement_import"),

@@ -43,7 +43,7 @@ from .models import (
     SharingProfile,
     Source,
 )
-from .networks.base import Engagement
+from .networks.base import Engagement, adapter_class
 
 
 def _visible_item(employee, pk: int) -> ContentItem:
@@ -118,7 +118,8 @@ def compose(request, pk: int):
             "form": form,
             "network": network,
             "network_label": dict(networks.NETWORKS).get(network, network),
-            "limit": networks.LIMITS.get(network),
+            "limit": connections.text_limits(employee, network)[0] or networks.LIMITS.get(network),
+            "url_length": connections.text_limits(employee, network)[1],
             "networks": networks.NETWORKS,
             "checks": checks,
             "text": localised,
@@ -294,6 +295,7 @@ def _direct_share(request, share: Share):
             "network_label": dict(networks.NETWORKS)[share.network],
             "engagement_form": form,
             "pending": share.post_state in {PostState.SCHEDULED, PostState.POSTING},
+            "deletes_on_network": adapter_class(share.network).deletes,
             "readings": share.readings.all()[:10],
         },
     )
@@ -307,6 +309,25 @@ def cancel(request, pk: int):
         messages.success(request, _("The post is cancelled; nothing was posted."))
     else:
         messages.error(request, _("This post can no longer be cancelled."))
+    return redirect("sharing:handoff", pk=share.pk)
+
+
+@employee_required
+@require_POST
+def remove(request, pk: int):
+    """The advocate removes a post we made for them — and, if they ask, deletes it on the
+    network too."""
+    share = _own_share(request, pk)
+    outcome = posting.withdraw(share, on_network=request.POST.get("on_network") == "on")
+    values = {"network": share.get_network_display()}
+    if outcome == "deleted":
+        messages.success(request, _("Removed, and deleted on %(network)s.") % values)
+    elif outcome == "removed":
+        messages.success(request, _("Removed here. The post is still on %(network)s.") % values)
+    elif outcome == "refused":
+        messages.error(request, _("%(network)s did not delete the post; it is kept.") % values)
+    else:
+        messages.error(request, _("Only a post Advocato made for you can be removed here."))
     return redirect("sharing:handoff", pk=share.pk)
 
 
@@ -342,7 +363,8 @@ def enter_engagement(request, pk: int):
                 "sharing/direct_share.html",
                 {"share": share, "post": posting.post_text(share)[0], "engagement_form": form,
                  "network_label": dict(networks.NETWORKS)[share.network],
-                 "readings": share.readings.all()[:10]},
+                 "readings": share.readings.all()[:10],
+                 "deletes_on_network": adapter_class(share.network).deletes},
                 status=400,
             )  # fmt: skip
         for error in form.non_field_errors() + [e for f in form.errors.values() for e in f]:
@@ -501,7 +523,8 @@ def network_apps(request):
             form.save()
             saved = True
         forms.append({"code": code, "label": label, "form": form,
-                      "has_secret": bool(instance.client_secret_enc)})  # fmt: skip
+                      "has_secret": bool(instance.client_secret_enc),
+                      "problem": instance.problem, "problem_at": instance.problem_at})  # fmt: skip
     if saved:
         messages.success(request, _("Saved."))
         return redirect("sharing:network_apps")

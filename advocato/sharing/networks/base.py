@@ -39,6 +39,16 @@ class Permanent(NetworkError):
     """Trying again will not help (content rejected, forbidden)."""
 
 
+class AppProblem(Permanent):
+    """The company's app or our configuration is at fault, not the post (a retired API version,
+    an access level that does not allow reading): an admin must act. `kind` names the problem
+    so it is shown once on the Social networks page and cleared when it goes away."""
+
+    def __init__(self, message: str, status: int | None = None, kind: str = ""):
+        super().__init__(message, status)
+        self.kind = kind
+
+
 class TokenInvalid(NetworkError):
     """The token expired or was revoked: refresh it, or the advocate reconnects."""
 
@@ -80,6 +90,7 @@ class AppConfig:
     client_id: str
     client_secret: str
     base_url: str  # "" = the real network
+    products: tuple[str, ...] = ()  # LinkedIn: the app's products ("openid", "share", ...)
 
 
 def timeout() -> float:
@@ -214,6 +225,21 @@ class Adapter(ABC):
 
     # --- The calls each network implements -------------------------------------------------
 
+    def cannot_connect(self) -> str:
+        """Why advocates cannot connect with the company's app as configured ("" = they can)."""
+        return ""
+
+    def refused_scope(self, description: str) -> str:
+        """The advocate's message when the network refused a scope we asked for."""
+        return _("%(network)s refused a permission Advocato asked for: %(detail)s") % {
+            "network": self.label,
+            "detail": description[:200],
+        }
+
+    def reads_engagement(self) -> bool:
+        """Whether the company's app may read a post's figures at all."""
+        return True
+
     def refresh(self, account) -> Tokens:
         raise TokenInvalid(
             _("%(network)s connections cannot be renewed automatically. Reconnect your account.")
@@ -232,6 +258,20 @@ class Adapter(ABC):
 
     def find_post(self, account, *, link: str, key: str) -> Posted | None:
         """Our post, if it is already on the network (found by its tracked link)."""
+        return None
+
+    deletes = False  # the adapter can delete our post on the network (delete_post)
+
+    def delete_post(self, account, share) -> None:
+        """Delete the share's post on the network (the advocate withdrew it); a post already
+        gone counts as deleted."""
+        raise Permanent(
+            _("Advocato cannot delete posts on %(network)s; delete it there yourself.")
+            % {"network": self.label}
+        )
+
+    def revoke(self, account, *, client_id: str = "", client_secret: str = "") -> None:
+        """Tell the network to forget the account's token (on disconnecting), where it can."""
         return None
 
     @abstractmethod
@@ -289,13 +329,24 @@ def app_config(network: str) -> AppConfig | None:
     if row is not None:
         if not row.enabled:
             return None
-        config = AppConfig(network, row.client_id, row.client_secret, row.base_url)
+        products = tuple(
+            name
+            for name in ("openid", "share", "analytics")
+            if getattr(row, f"linkedin_{name}", False)
+        )
+        config = AppConfig(network, row.client_id, row.client_secret, row.base_url, products)
     else:
         config = AppConfig(
             network,
             os.environ.get(prefix + "CLIENT_ID", ""),
             os.environ.get(prefix + "CLIENT_SECRET", ""),
             os.environ.get(prefix + "BASE_URL", ""),
+            # ADVOCATO_LINKEDIN_PRODUCTS, e.g. "openid,share,analytics"
+            tuple(
+                p.strip()
+                for p in os.environ.get(prefix + "PRODUCTS", "openid,share").split(",")
+                if p.strip()
+            ),
         )
     cls = adapter_class(network)
     # Mastodon registers itself per server and Bluesky uses app passwords: no app needed.

@@ -288,3 +288,47 @@ class NetworkContract:
         assert len(fake.posts) == 1
         share.refresh_from_db()
         assert share.post_state == PostState.POSTED and share.attempts == 1
+
+    def test_removing_a_post_deletes_it_on_the_network_when_asked(self, fake, account, login,
+                                                                  advocate, item):  # fmt: skip
+        from ..networks.base import adapter_class
+
+        client = login(advocate)
+        share = self.schedule(advocate, item)
+        share.refresh_from_db()
+        page = client.get(f"/shares/{share.pk}/").content.decode()
+        assert 'id="remove"' in page
+        response = client.post(f"/shares/{share.pk}/remove/", {"on_network": "on"})
+        assert response.status_code == 302
+        share.refresh_from_db()
+        if adapter_class(self.network).deletes:
+            assert share.post_state == PostState.REMOVED
+            assert fake.posts == {} and share.engagement_next_at is None
+            assert "deleted on" in share.error
+        else:  # the network offers no deleting to us: kept, and the advocate is told so
+            assert share.post_state == PostState.POSTED and "cannot delete" in share.error
+            assert len(fake.posts) == 1
+
+    def test_removing_only_here_leaves_the_post(self, fake, account, login, advocate, item):
+        share = self.schedule(advocate, item)
+        login(advocate).post(f"/shares/{share.pk}/remove/")
+        share.refresh_from_db()
+        assert share.post_state == PostState.REMOVED and "still on" in share.error
+        assert len(fake.posts) == 1
+
+    def test_a_network_that_does_not_delete_keeps_the_share_and_says_why(
+        self, fake, account, login, advocate, item
+    ):
+        from ..networks.base import adapter_class
+
+        if not adapter_class(self.network).deletes:
+            pytest.skip("this network offers no deleting")
+        client = login(advocate)
+        share = self.schedule(advocate, item)
+        fake.switches.fail = 1
+        client.post(f"/shares/{share.pk}/remove/", {"on_network": "on"})
+        share.refresh_from_db()
+        assert share.post_state == PostState.POSTED and "did not delete the post" in share.error
+        assert len(fake.posts) == 1
+        page = client.get(f"/shares/{share.pk}/").content.decode()
+        assert "did not delete the post" in page

@@ -44,6 +44,8 @@ def configure(fakes: dict) -> None:
     for network, fake in fakes.items():
         app = NetworkApp.objects.filter(network=network).first() or NetworkApp(network=network)
         app.enabled, app.base_url = True, fake.url
+        if network == "linkedin":  # the fake's app has every LinkedIn product
+            app.linkedin_openid = app.linkedin_share = app.linkedin_analytics = True
         if hasattr(fake, "client_id"):
             app.client_id, app.client_secret = fake.client_id, fake.client_secret
         app.save()

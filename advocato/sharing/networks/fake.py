@@ -248,6 +248,7 @@ class FakeNetwork:
                     "client_id": params.get("client_id", ""),
                     "redirect_uri": redirect_uri,
                     "challenge": params.get("code_challenge", ""),
+                    "scope": params.get("scope", ""),
                 }
             query = urlencode({"code": code, "state": state})
             return Reply(302, "", {"Location": f"{redirect_uri}?{query}"})

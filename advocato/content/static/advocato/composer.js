@@ -74,9 +74,9 @@
       var nfc = text.normalize("NFC");
       return weighPieces(nfc, URL_RE, function () { return SHORT_URL_LENGTH; }, weighX);
     },
-    mastodon: function (text) {
+    mastodon: function (text, urlLength) {
       var shortened = text.replace(URL_RE, function (url) {
-        return /^https?:\/\//i.test(url) ? "x".repeat(SHORT_URL_LENGTH) : url;
+        return /^https?:\/\//i.test(url) ? "x".repeat(urlLength || SHORT_URL_LENGTH) : url;
       });
       return codePoints(shortened.replace(MENTION_RE, "$1@$2"));
     },
@@ -93,10 +93,11 @@
     return codePoints(text.normalize("NFC"));
   };
 
-  function count(network, text) {
+  // urlLength: what a link counts on the advocate's own Mastodon server (data-url-length).
+  function count(network, text, urlLength) {
     var counter = counters[network];
     if (!counter) { throw new Error("Unknown network: " + network); }
-    return counter(text || "");
+    return counter(text || "", urlLength);
   }
 
   globalThis.advocatoComposer = { count: count }; // for tests/test_networks.py, run in Node
@@ -107,7 +108,8 @@
     var limit = parseInt(area.dataset.limit, 10);
     if (!display || !counters[area.dataset.network] || !limit) { return; }
     var update = function () {
-      var length = count(area.dataset.network, area.value);
+      var length = count(area.dataset.network, area.value,
+        parseInt(area.dataset.urlLength, 10) || undefined);
       display.textContent = length + " / " + limit;
       display.classList.toggle("over", length > limit);
     };

@@ -1,21 +1,39 @@
 """LinkedIn: OpenID Connect sign-in plus `w_member_social`; posts through the versioned Posts
 API (`POST /rest/posts`) as the member, with the text and an article (link card); engagement
-from the member post analytics (`memberCreatorPostAnalytics`) when the app has that permission.
+from the member post analytics (`memberCreatorPostAnalytics`) and followers from
+`memberFollowersCount` when the app has the member analytics product.
+
+The scopes asked for follow from the products the admin says the app has: LinkedIn refuses
+the whole authorisation (`unauthorized_scope_error`) when one scope is not the app's.
 
 LinkedIn gives most apps no refresh token: access tokens last about 60 days, so the advocate
 is reminded a week before (see `connections.remind_expiring`)."""
 
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import quote, urlencode
 
-from django.utils.translation import gettext_lazy as _
+import regex
+from django.conf import settings
+from django.utils.translation import gettext as _
 
-from ..base import Engagement, OAuthAdapter, Permanent, Posted, Profile, Tokens
+from advocato.lib.networks import URL_RE
 
-API_VERSION = "202505"
-RESTLI = {"LinkedIn-Version": API_VERSION, "X-Restli-Protocol-Version": "2.0.0"}
-SCOPES = "openid profile w_member_social r_member_postAnalytics"
+from ..base import AppProblem, Engagement, OAuthAdapter, Permanent, Posted, Profile, Tokens
+
+# LinkedIn's products (developer portal → Products) and the member scopes each gives.
+PRODUCT_SCOPES = {
+    "openid": ("openid", "profile"),
+    "share": ("w_member_social",),
+    "analytics": ("r_member_postAnalytics", "r_member_profileAnalytics"),
+}
+PRODUCT_NAMES = {  # LinkedIn's own names, as in its developer portal
+    "openid": "Sign In with LinkedIn using OpenID Connect",
+    "share": "Share on LinkedIn",
+    "analytics": "Member analytics (r_member_postAnalytics, r_member_profileAnalytics)",
+}
 METRICS = {
     "IMPRESSION": "impressions",
     "MEMBERS_REACHED": "members_reached",
@@ -23,6 +41,16 @@ METRICS = {
     "COMMENT": "comments",
     "RESHARE": "reshares",
 }
+
+
+def api_version() -> str:
+    """The LinkedIn-Version we send (settings.LINKEDIN_VERSION, env ADVOCATO_LINKEDIN_VERSION)."""
+    return settings.LINKEDIN_VERSION
+
+
+def restli(**extra: str) -> dict[str, str]:
+    """The headers every versioned call (/rest/...) needs."""
+    return {"LinkedIn-Version": api_version(), "X-Restli-Protocol-Version": "2.0.0", **extra}
 
 
 class LinkedInAdapter(OAuthAdapter):
@@ -34,6 +62,39 @@ class LinkedInAdapter(OAuthAdapter):
     def auth_base(self) -> str:
         return self.app.base_url.rstrip("/") if self.app.base_url else "https://www.linkedin.com"
 
+    @property
+    def products(self) -> tuple[str, ...]:
+        return self.app.products
+
+    def scopes(self) -> list[str]:
+        return [scope for product in self.products for scope in PRODUCT_SCOPES.get(product, ())]
+
+    def cannot_connect(self) -> str:
+        missing = [PRODUCT_NAMES[p] for p in ("openid", "share") if p not in self.products]
+        if not missing:
+            return ""
+        return _(
+            "The company's LinkedIn app is set up without %(products)s, which posting needs. "
+            "An administrator can add it on the Social networks page."
+        ) % {"products": " + ".join(missing)}
+
+    def refused_scope(self, description: str) -> str:
+        # LinkedIn: 'Scope &quot;r_member_postAnalytics&quot; is not authorized for your
+        # application' (the quotes HTML-escaped).
+        match = re.search(r'(?:"|&quot;)([\w.]+)(?:"|&quot;)', html.unescape(description))
+        scope = match.group(1) if match else ""
+        product = next((p for p, scopes in PRODUCT_SCOPES.items() if scope in scopes), "")
+        if not product:
+            return super().refused_scope(description)
+        return _(
+            "LinkedIn refused the permission %(scope)s: the company's LinkedIn app does not have "
+            "the product “%(product)s”. Nothing was connected. An administrator can add the "
+            "product to the app at LinkedIn, or untick it on the Social networks page."
+        ) % {"scope": scope, "product": PRODUCT_NAMES[product]}
+
+    def reads_engagement(self) -> bool:
+        return "analytics" in self.products
+
     def authorize_url(self, *, state, redirect_uri, challenge="", instance="", client_id=""):
         query = urlencode(
             {
@@ -41,7 +102,7 @@ class LinkedInAdapter(OAuthAdapter):
                 "client_id": self.app.client_id,
                 "redirect_uri": redirect_uri,
                 "state": state,
-                "scope": SCOPES,
+                "scope": " ".join(self.scopes()),
             }
         )
         return f"{self.auth_base}/oauth/v2/authorization?{query}"
@@ -86,16 +147,35 @@ class LinkedInAdapter(OAuthAdapter):
         )
         return Tokens(data["access_token"], data.get("refresh_token", ""), data.get("expires_in"))
 
+    def raise_for(self, response) -> None:
+        # LinkedIn answers a retired LinkedIn-Version with 426 NONEXISTENT_VERSION: nothing
+        # the advocate can do, every post fails until an admin sets a current version.
+        if response.status_code == 426:
+            raise AppProblem(
+                _(
+                    "LinkedIn refused API version %(version)s: it is no longer active. An "
+                    "administrator must set ADVOCATO_LINKEDIN_VERSION to a current version "
+                    "(YYYYMM, see LinkedIn's versioning page) and restart Advocato."
+                )
+                % {"version": response.request.headers.get("LinkedIn-Version", api_version())},
+                426,
+                kind="version",
+            )
+        super().raise_for(response)
+
     def profile(self, account) -> Profile:
         me = self.body(self.call("GET", f"{self.base}/v2/userinfo", token=account.access_token))
         audience = None
+        if "analytics" not in self.products:
+            # memberFollowersCount needs r_member_profileAnalytics: the advocate states it.
+            return Profile(external_id=me["sub"], handle=me.get("name") or me["sub"])
         try:
             counts = self.body(
                 self.call(
                     "GET",
                     f"{self.base}/rest/memberFollowersCount?q=me",
                     token=account.access_token,
-                    headers=RESTLI,
+                    headers=restli(),
                 )
             )
             elements = counts.get("elements") or [{}]
@@ -114,7 +194,7 @@ class LinkedInAdapter(OAuthAdapter):
             "POST",
             f"{self.base}/rest/posts",
             token=account.access_token,
-            headers=RESTLI,
+            headers=restli(),
             json={
                 "author": f"urn:li:person:{account.external_id}",
                 "commentary": escape_little_text(text),
@@ -137,7 +217,7 @@ class LinkedInAdapter(OAuthAdapter):
         )
         urn = response.headers.get("x-restli-id", "")
         if not urn:
-            raise Permanent(str(_("LinkedIn accepted the post but gave no id for it.")))
+            raise Permanent(_("LinkedIn accepted the post but gave no id for it."))
         return Posted(urn, f"https://www.linkedin.com/feed/update/{urn}/")
 
     def find_post(self, account, *, link, key) -> Posted | None:
@@ -147,7 +227,7 @@ class LinkedInAdapter(OAuthAdapter):
                 "GET",
                 f"{self.base}/rest/posts?q=author&author={author}&count=20",
                 token=account.access_token,
-                headers={**RESTLI, "X-RestLi-Method": "FINDER"},
+                headers=restli(**{"X-RestLi-Method": "FINDER"}),
             )
         )
         for post in data.get("elements", []):
@@ -160,6 +240,21 @@ class LinkedInAdapter(OAuthAdapter):
                 return Posted(urn, f"https://www.linkedin.com/feed/update/{urn}/")
         return None
 
+    deletes = True
+
+    def delete_post(self, account, share) -> None:
+        """`DELETE /rest/posts/{encoded urn}` → 204; a post already gone (404) counts."""
+        try:
+            self.call(
+                "DELETE",
+                f"{self.base}/rest/posts/{quote(share.external_id, safe='')}",
+                token=account.access_token,
+                headers=restli(**{"X-RestLi-Method": "DELETE"}),
+            )
+        except Permanent as error:
+            if error.status != 404:
+                raise
+
     def engagement(self, account, share) -> Engagement:
         result = Engagement()
         entity = quote(share.external_id, safe="")
@@ -171,7 +266,7 @@ class LinkedInAdapter(OAuthAdapter):
                     f"{self.base}/rest/memberCreatorPostAnalytics?q=entity"
                     f"&entity=({kind}:{entity})&queryType={metric}&aggregation=TOTAL",
                     token=account.access_token,
-                    headers=RESTLI,
+                    headers=restli(),
                 )
             )
             elements = data.get("elements") or []
@@ -180,9 +275,30 @@ class LinkedInAdapter(OAuthAdapter):
         return result
 
 
+# "little" text: these characters are reserved (https://learn.microsoft.com/en-us/linkedin/
+# marketing/community-management/shares/little-text-format); unescaped, LinkedIn silently cuts
+# the post at the first one.
+RESERVED = frozenset("\\|{}@[]()<>#*_~")
+# A hashtag LinkedIn makes clickable: # (or the full-width ＃) directly before letters/digits.
+HASHTAG_RE = regex.compile(r"(?<![\p{L}\p{N}_&])[#＃][\p{L}\p{N}]+")
+
+
 def escape_little_text(text: str) -> str:
-    """LinkedIn's `commentary` is "little text": these characters must be escaped or the post
-    is cut off or rejected."""
-    for char in "\\|{}@[]()<>#*_~":
-        text = text.replace(char, "\\" + char)
-    return text
+    """The advocate's text as LinkedIn's `commentary`: every reserved character escaped with a
+    backslash — except inside links, which must stay as written to be links (LinkedIn reads a
+    URL as a whole), and the # of a hashtag, which must stay bare to be clickable."""
+    kept = [(m.start(), m.end()) for m in URL_RE.finditer(text)]
+    kept += [(m.start(), m.start() + 1) for m in HASHTAG_RE.finditer(text)
+             if not any(a <= m.start() < b for a, b in kept)]  # fmt: skip
+    kept.sort()
+    out, position = [], 0
+    for start, end in kept:
+        out.append(_escape(text[position:start]))
+        out.append(text[start:end])
+        position = end
+    out.append(_escape(text[position:]))
+    return "".join(out)
+
+
+def _escape(plain: str) -> str:
+    return "".join("\\" + char if char in RESERVED else char for char in plain)

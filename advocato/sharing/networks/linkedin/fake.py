@@ -1,12 +1,78 @@
 """A local LinkedIn: OAuth (authorization code), `/v2/userinfo`, the versioned Posts API
 (`POST /rest/posts` → 201 + `x-restli-id`; the finder by author), `memberFollowersCount` and
-`memberCreatorPostAnalytics`, with LinkedIn's error bodies."""
+`memberCreatorPostAnalytics`, with LinkedIn's error bodies.
+
+Written from LinkedIn's documentation as it stands:
+- Versioning: https://learn.microsoft.com/en-us/linkedin/marketing/versioning and the sunset
+  table on https://learn.microsoft.com/en-us/linkedin/marketing/integrations/migrations — each
+  monthly version is served for about a year; a retired (or not yet released) one is answered
+  `426 {"status": 426, "code": "NONEXISTENT_VERSION", "message": "Requested version 202505 is
+  not active"}` (the body as reported in e.g. github.com/n8n-io/n8n/issues/28967).
+- "little" text (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/
+  shares/little-text-format): `\\ | { } @ [ ] ( ) < > # * _ ~` are reserved and must be
+  escaped with a backslash; mentions `@[Name](urn:li:person:…)`, hashtags `#tag` and the
+  `{hashtag|#|tag}` template are elements. An unescaped reserved character outside them cuts the
+  post there — LinkedIn answers 201 and publishes the beginning only. A link is read whole.
+- Scopes come from the app's products; asking for a scope the app lacks sends the member back
+  with `error=unauthorized_scope_error&error_description=Scope &quot;r_member_postAnalytics&quot;
+  is not authorized for your application` (quotes HTML-escaped, as LinkedIn sends them; see
+  https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow).
+  `memberFollowersCount` needs r_member_profileAnalytics
+  (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/members/follower-statistics),
+  `memberCreatorPostAnalytics` r_member_postAnalytics; without them: 403 ACCESS_DENIED.
+- Deleting (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/
+  posts-api, "Delete Posts"): `DELETE /rest/posts/{encoded share or ugcPost URN}` with
+  `X-RestLi-Method: DELETE` → 204 (idempotent: a post already deleted answers 204 too);
+  another member's post → 403.
+"""
 
 from __future__ import annotations
 
+import re
 import time
+from datetime import UTC, datetime
+from urllib.parse import unquote, urlencode
 
 from ..fake import FakeNetwork, Reply, Request
+
+PRODUCT_SCOPES = {
+    "openid": {"openid", "profile", "email"},
+    "share": {"w_member_social"},
+    "analytics": {"r_member_postAnalytics", "r_member_profileAnalytics"},
+}
+
+RESERVED = frozenset("\\|{}@[]()<>#*_~")
+LINK = re.compile(r"https?://[^\s\\]+")
+HASHTAG = re.compile(r"[#＃][^\W_]+")
+MENTION = re.compile(r"@\[[^\]\\]*\]\(urn:li:(?:person|organization):[^)\s]+\)")
+TEMPLATE = re.compile(r"\{hashtag\|[#＃]\|[^}|\\\s]+\}")
+
+
+def little_text(commentary: str) -> tuple[str, str]:
+    """(what LinkedIn keeps of `commentary`, what readers see): cut at the first reserved
+    character that is neither escaped nor part of a link, hashtag, mention or template."""
+    shown: list[str] = []
+    i = 0
+    while i < len(commentary):
+        char = commentary[i]
+        after_word = i > 0 and commentary[i - 1].isalnum()
+        if char == "\\" and i + 1 < len(commentary) and commentary[i + 1] in RESERVED:
+            shown.append(commentary[i + 1])
+            i += 2
+            continue
+        for pattern in (LINK, HASHTAG, MENTION, TEMPLATE):
+            element = None if after_word else pattern.match(commentary, i)
+            if element is not None:
+                shown.append(element.group())
+                i = element.end()
+                break
+        else:
+            if char in RESERVED:
+                break  # LinkedIn publishes the post up to here
+            shown.append(char)
+            i += 1
+    return commentary[:i], "".join(shown)
+
 
 METRIC_TYPE = "com.linkedin.adsexternalapi.memberanalytics.v1.CreatorPostAnalyticsMetricTypeV1"
 
@@ -23,14 +89,26 @@ class FakeLinkedIn(FakeNetwork):
         ("POST", r"/rest/posts", "create_post", True),
         ("GET", r"/rest/posts", "find_posts", True),
         ("GET", r"/rest/memberCreatorPostAnalytics", "analytics", True),
+        ("DELETE", r"/rest/posts/(?P<urn>[^/]+)", "delete_post", True),
     ]
 
     def __init__(self, client_id="li-client", client_secret="li-secret", **kwargs):  # noqa: S107
         super().__init__(**kwargs)
         self.client_id, self.client_secret = client_id, client_secret
         self.issue_refresh_tokens = False  # only LinkedIn's partner apps get them
-        self.analytics_permission = True
+        self.products = {"openid", "share", "analytics"}  # the app's products at LinkedIn
+        self.scopes_of: dict[str, set[str]] = {}  # refresh token -> its scopes
+        self.deleted: list[str] = []
         self.finder_permission = True  # GET /rest/posts?q=author needs r_member_social
+        self.version_lifetime_months = 12  # LinkedIn serves a version about a year
+
+    def version_active(self, version: str) -> bool:
+        match = re.fullmatch(r"(\d{4})(\d{2})(?:\.\d{2})?", version)
+        if match is None:
+            return False
+        now = datetime.fromtimestamp(time.time(), UTC)
+        age = (now.year - int(match.group(1))) * 12 + now.month - int(match.group(2))
+        return 0 <= age < self.version_lifetime_months and 1 <= int(match.group(2)) <= 12
 
     def token_error(self, problem):
         if problem == "expired":
@@ -72,10 +150,39 @@ class FakeLinkedIn(FakeNetwork):
                     "by adding the LinkedIn-Version header.",
                 },
             )
+        version = request.headers["linkedin-version"]
+        if not self.version_active(version):
+            raise Reply(
+                426,
+                {
+                    "status": 426,
+                    "code": "NONEXISTENT_VERSION",
+                    "message": f"Requested version {version} is not active",
+                },
+            )
         if request.headers.get("x-restli-protocol-version") != "2.0.0":
             raise Reply(400, {"status": 400, "message": "Rest.li protocol 2.0.0 is required."})
 
+    @property
+    def analytics_permission(self) -> bool:
+        return "analytics" in self.products
+
+    @analytics_permission.setter
+    def analytics_permission(self, granted: bool) -> None:
+        (self.products.add if granted else self.products.discard)("analytics")
+
     def authorize(self, request: Request):
+        params = request.query if request.method == "GET" else request.form
+        allowed = set().union(*(PRODUCT_SCOPES[p] for p in self.products))
+        for scope in params.get("scope", "").split():
+            if scope not in allowed and params.get("client_id") == self.client_id:
+                query = urlencode({
+                    "error": "unauthorized_scope_error",
+                    "error_description": f"Scope &quot;{scope}&quot; is not authorized for "
+                    "your application",
+                    "state": params.get("state", ""),
+                })  # fmt: skip
+                return Reply(302, "", {"Location": f"{params.get('redirect_uri', '')}?{query}"})
         return self.consent(
             request, lambda cid, uri: cid == self.client_id and uri.startswith("http")
         )
@@ -115,11 +222,21 @@ class FakeLinkedIn(FakeNetwork):
             user = self.users[user_id]
         else:
             raise Reply(400, {"error": "unsupported_grant_type"})
+        scopes = grant["scope"].split() if form.get("grant_type") == "authorization_code" else []
         access, refresh = self.issue(user)
+        if scopes:
+            with self.lock:
+                self.tokens[access]["scopes"] = set(scopes)
+                self.scopes_of[refresh] = set(scopes)
+        else:  # a refreshed token keeps the scopes of the one before
+            scopes = sorted(self.scopes_of.get(form.get("refresh_token", ""), set()))
+            with self.lock:
+                self.tokens[access]["scopes"] = set(scopes)
+                self.scopes_of[refresh] = set(scopes)
         body = {
             "access_token": access,
             "expires_in": self.token_lifetime,
-            "scope": "openid,profile,w_member_social,r_member_postAnalytics",
+            "scope": ",".join(scopes),
         }
         if self.issue_refresh_tokens:
             body.update(refresh_token=refresh, refresh_token_expires_in=365 * 24 * 3600)
@@ -134,10 +251,13 @@ class FakeLinkedIn(FakeNetwork):
             "locale": {"country": "DK", "language": "da"},
         }
 
+    def granted(self, request: Request, scope: str) -> bool:
+        return scope in self.tokens.get(request.bearer(), {}).get("scopes", set())
+
     def followers(self, request: Request):
         user = self.current_user(request)
         self._versioned(request)
-        if not self.analytics_permission:
+        if not self.granted(request, "r_member_profileAnalytics"):
             raise Reply(
                 403,
                 {
@@ -155,7 +275,9 @@ class FakeLinkedIn(FakeNetwork):
         data = request.json or {}
         with self.lock:
             self.post_requests += 1
-        if data.get("author") != f"urn:li:person:{user.id}":
+        if data.get("author") != f"urn:li:person:{user.id}" or not self.granted(
+            request, "w_member_social"
+        ):
             raise Reply(
                 403,
                 {
@@ -175,8 +297,10 @@ class FakeLinkedIn(FakeNetwork):
                     "message": "Content is not allowed: commentary was rejected",
                 },
             )
+        kept, shown = little_text(text)
         urn = f"urn:li:share:{self.new_id()}"
-        self.new_post(user, id=urn, text=text, article=(data.get("content") or {}).get("article"))
+        self.new_post(user, id=urn, text=kept, shown=shown, sent=text,
+                      article=(data.get("content") or {}).get("article"))  # fmt: skip
         return Reply(201, "", {"x-restli-id": urn, "x-linkedin-id": urn})
 
     def find_posts(self, request: Request):
@@ -213,7 +337,7 @@ class FakeLinkedIn(FakeNetwork):
     def analytics(self, request: Request):
         user = self.current_user(request)
         self._versioned(request)
-        if not self.analytics_permission:
+        if not self.granted(request, "r_member_postAnalytics"):
             raise Reply(
                 403,
                 {
@@ -248,3 +372,26 @@ class FakeLinkedIn(FakeNetwork):
             "paging": {"start": 0, "count": 10, "links": []},
             "_at": int(time.time()),
         }
+
+    def delete_post(self, request: Request):
+        user = self.current_user(request)
+        self._versioned(request)
+        urn = unquote(request.match["urn"])
+        with self.lock:
+            post = self.posts.get(urn)
+            if post is not None and (
+                post["user"] != user.id or not self.granted(request, "w_member_social")
+            ):
+                raise Reply(
+                    403,
+                    {
+                        "status": 403,
+                        "serviceErrorCode": 100,
+                        "code": "ACCESS_DENIED",
+                        "message": "Not enough permissions to delete this post",
+                    },
+                )
+            if post is not None:
+                del self.posts[urn]
+                self.deleted.append(urn)
+        return Reply(204, "")

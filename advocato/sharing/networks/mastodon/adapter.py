@@ -1,7 +1,9 @@
 """Mastodon: the advocate names their server; Advocato registers itself there on first use
 (`POST /api/v1/apps`), then OAuth, then `POST /api/v1/statuses` with an `Idempotency-Key`
-(the server answers a repeated key with the status it already made). Followers from
-`verify_credentials`, engagement from the status itself."""
+(the server answers a repeated key, within an hour, with the status it already made).
+Followers from `verify_credentials`, engagement from the status itself; the server's length
+rules from `/api/v2/instance`; `POST /oauth/revoke` on disconnecting; `DELETE` a status when
+the advocate withdraws it."""
 
 from __future__ import annotations
 
@@ -51,6 +53,44 @@ class MastodonAdapter(OAuthAdapter):
             )
         )
         return data["client_id"], data["client_secret"]
+
+    def instance_limits(self, instance: str) -> tuple[int | None, int | None]:
+        """(max_characters, characters_reserved_per_url) of a post on this server, from
+        `GET /api/v2/instance` (Mastodon 4.0+), else the older `GET /api/v1/instance`."""
+        for path in ("/api/v2/instance", "/api/v1/instance"):
+            try:
+                data = self.body(self.call("GET", f"{instance}{path}"))
+            except Permanent:
+                continue  # 404 on servers older (v2) or newer (v1 gone) than this path
+            statuses = ((data or {}).get("configuration") or {}).get("statuses") or {}
+            maximum = statuses.get("max_characters") or (data or {}).get("max_toot_chars")
+            per_url = statuses.get("characters_reserved_per_url")
+            if maximum or per_url:
+                return _positive(maximum), _positive(per_url)
+        return None, None
+
+    def revoke(self, account, *, client_id: str, client_secret: str) -> None:
+        """`POST /oauth/revoke`: the token stops working on the server too."""
+        self.call(
+            "POST",
+            f"{account.instance}/oauth/revoke",
+            data={"client_id": client_id, "client_secret": client_secret,
+                  "token": account.access_token},
+        )  # fmt: skip
+
+    deletes = True
+
+    def delete_post(self, account, share) -> None:
+        """`DELETE /api/v1/statuses/:id` (a status already gone counts as deleted)."""
+        try:
+            self.call(
+                "DELETE",
+                f"{account.instance}/api/v1/statuses/{share.external_id}",
+                token=account.access_token,
+            )
+        except Permanent as error:
+            if error.status != 404:
+                raise
 
     def authorize_url(self, *, state, redirect_uri, challenge="", instance="", client_id=""):
         query = urlencode(
@@ -136,3 +176,11 @@ class MastodonAdapter(OAuthAdapter):
             comments=data.get("replies_count"),
             reshares=data.get("reblogs_count"),
         )
+
+
+def _positive(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 1_000_000 else None

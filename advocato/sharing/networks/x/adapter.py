@@ -1,12 +1,16 @@
 """X: OAuth 2.0 with PKCE (`tweet.read tweet.write users.read offline.access`), posting through
 API v2 `POST /2/tweets`. Access tokens last two hours; the refresh token (offline.access)
-renews them before they run out. Engagement from the post's `public_metrics`."""
+renews them before they run out. Engagement from the post's `public_metrics` — where the
+company's access level allows reading posts: on X's Free level it does not (403
+client-forbidden), which stops reading figures for the app while posting goes on."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from ..base import Engagement, OAuthAdapter, Posted, Profile, Tokens
+from django.utils.translation import gettext as _
+
+from ..base import AppProblem, Engagement, OAuthAdapter, Posted, Profile, Tokens
 
 SCOPES = "tweet.read tweet.write users.read offline.access"
 
@@ -35,6 +39,36 @@ class XAdapter(OAuthAdapter):
             }
         )
         return f"{self.auth_base}/i/oauth2/authorize?{query}"
+
+    def raise_for(self, response) -> None:
+        data = self.body(response)
+        data = data if isinstance(data, dict) else {}
+        if (
+            response.status_code == 403
+            and response.request.method == "GET"
+            and (
+                str(data.get("type", "")).endswith("/problems/client-forbidden")
+                or data.get("reason") == "client-not-enrolled"
+            )
+        ):
+            raise AppProblem(
+                _(
+                    "X does not let the company's app read posts at its current access level "
+                    "(Free): posting works, but figures are not read from X — advocates can "
+                    "enter them. After changing the app's access level at X, save X on the "
+                    "Social networks page to read them again."
+                ),
+                403,
+                kind="reads",
+            )
+        super().raise_for(response)
+
+    deletes = True
+
+    def delete_post(self, account, share) -> None:
+        """`DELETE /2/tweets/:id`."""
+        self.call("DELETE", f"{self.base}/2/tweets/{share.external_id}",
+                  token=account.access_token)  # fmt: skip
 
     def _token(self, data: dict) -> Tokens:
         # A confidential client authenticates with HTTP Basic.

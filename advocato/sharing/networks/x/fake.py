@@ -1,12 +1,24 @@
 """A local X (API v2): OAuth 2.0 with PKCE (S256 checked), rotating refresh tokens,
-`/2/users/me`, `POST /2/tweets` (duplicate text is refused, as X does), a user's recent posts
-and `public_metrics`; 429s carry `x-rate-limit-*` headers."""
+`/2/users/me`, `POST /2/tweets` (duplicate text is refused, as X does), `DELETE /2/tweets/:id`,
+a user's recent posts and `public_metrics`; 429s carry `x-rate-limit-*` headers.
+
+Written from X's documentation:
+- https://docs.x.com/x-api/posts/create-post and .../delete-post: `DELETE /2/tweets/:id`
+  answers `{"data": {"deleted": true}}`; text is measured as twitter-text counts it
+  (https://docs.x.com/resources/fundamentals/counting-characters: 280 weighted, a link 23).
+- https://developer.x.com/en/support/x-api/error-troubleshooting: an app whose access level
+  does not include an endpoint gets 403 with the problem type
+  `https://api.x.com/2/problems/client-forbidden`, `reason: client-not-enrolled` and
+  `required_enrollment`. On the Free level the app may post but not read posts: `free_tier`.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import time
+
+from advocato.lib.networks import count
 
 from ..fake import FakeNetwork, Reply, Request
 
@@ -22,11 +34,31 @@ class FakeX(FakeNetwork):
         ("POST", r"/2/tweets", "create_tweet", True),
         ("GET", r"/2/users/(?P<id>\w+)/tweets", "user_tweets", True),
         ("GET", r"/2/tweets/(?P<id>\w+)", "tweet", True),
+        ("DELETE", r"/2/tweets/(?P<id>\w+)", "delete_tweet", True),
     ]
 
     def __init__(self, client_id="x-client", client_secret="x-secret", **kwargs):  # noqa: S107
         super().__init__(**kwargs)
         self.client_id, self.client_secret = client_id, client_secret
+        self.free_tier = False  # the app's access level is Free: it may post, not read posts
+        self.deleted: list[str] = []
+
+    def _reads_allowed(self) -> None:
+        if self.free_tier:
+            raise Reply(
+                403,
+                {
+                    "client_id": self.client_id,
+                    "detail": "When authenticating requests to the Twitter API v2 endpoints, "
+                    "you must use keys and tokens from a Twitter developer App that is attached "
+                    "to a Project. You can create a project via the developer portal.",
+                    "registration_url": "https://developer.twitter.com/en/docs/projects/overview",
+                    "title": "Client Forbidden",
+                    "required_enrollment": "Appropriate Level of API Access",
+                    "reason": "client-not-enrolled",
+                    "type": "https://api.twitter.com/2/problems/client-forbidden",
+                },
+            )
 
     def token_error(self, problem):
         return 401, {
@@ -150,7 +182,7 @@ class FakeX(FakeNetwork):
                     "status": 403,
                 },
             )
-        if not text or len(text) > 280 + 200:
+        if not text or count("x", text) > 280:
             raise Reply(
                 400,
                 {
@@ -176,6 +208,7 @@ class FakeX(FakeNetwork):
 
     def user_tweets(self, request: Request):
         user = self.current_user(request)
+        self._reads_allowed()
         if request.match["id"] != user.id:
             raise Reply(
                 403,
@@ -192,6 +225,7 @@ class FakeX(FakeNetwork):
 
     def tweet(self, request: Request):
         self.current_user(request)
+        self._reads_allowed()
         post = self.posts.get(request.match["id"])
         if post is None:
             return {
@@ -218,3 +252,22 @@ class FakeX(FakeNetwork):
                 },
             }
         }
+
+    def delete_tweet(self, request: Request):
+        user = self.current_user(request)
+        with self.lock:
+            post = self.posts.get(request.match["id"])
+            if post is not None and post["user"] != user.id:
+                raise Reply(
+                    403,
+                    {
+                        "title": "Forbidden",
+                        "status": 403,
+                        "detail": "You are not authorized to delete this Tweet.",
+                        "type": "about:blank",
+                    },
+                )
+            if post is not None:
+                del self.posts[post["id"]]
+                self.deleted.append(post["id"])
+        return {"data": {"deleted": post is not None}}
