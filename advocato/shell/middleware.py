@@ -1,5 +1,6 @@
-"""Per-request context: the signed-in employee, their chosen language, the audit actor, and
-the organisation's rule that admins use two-factor authentication."""
+"""Per-request context: the signed-in employee, their chosen language, the audit actor, the
+mark that tells the redirect this browser is theirs (`links.selfmark`), and the organisation's
+rule that admins use two-factor authentication."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.functional import SimpleLazyObject
 
 from advocato.core import audit
 from advocato.core.models import Organisation
+from advocato.links import selfmark
 from advocato.people.models import Employee
 
 
@@ -34,9 +36,13 @@ class CurrentEmployeeMiddleware:
             request.LANGUAGE_CODE = employee.ui_language
         token = audit.set_actor(SimpleLazyObject(lambda: request.user))
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             audit.reset_actor(token)
+        if employee is not None:
+            # Their own clicks stay theirs after they sign out (the redirect reads the mark).
+            selfmark.mark(request, response, employee.pk)
+        return response
 
 
 class RequireAdminMFAMiddleware:
