@@ -140,10 +140,21 @@ def record_conversion(data: dict, source: str, now=None) -> Recorded:
             % {"days": settings.ATTRIBUTION_WINDOW_DAYS},
             status=422,
         )
-    if source == "snippet" or not payload["external_id"]:
+    if source == "snippet":
         # From a browser anyone holding a token could post anything: one per click and type.
         dedupe = f"{payload['kind']}:{click.token}"
         existing = Conversion.objects.filter(click=click, kind=payload["kind"], external_id=dedupe)
+    elif not payload["external_id"]:
+        # A signed report without an id: one per click and type too, but never mistaken for
+        # the browser's report of it (which the server's report confirms). Reports stored
+        # before the prefix existed carry the browser's key.
+        dedupe = f"server:{payload['kind']}:{click.token}"
+        existing = Conversion.objects.filter(
+            click=click,
+            kind=payload["kind"],
+            source="server",
+            external_id__in=[dedupe, f"{payload['kind']}:{click.token}"],
+        )
     else:
         # A signed report's own id is the same conversion whichever click it arrives with.
         dedupe = payload["external_id"]

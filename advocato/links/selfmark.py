@@ -13,7 +13,7 @@ from __future__ import annotations
 
 COOKIE = "adv_self"
 SALT = "advocato.links.self"
-MAX_AGE = 2 * 365 * 24 * 3600  # two years, renewed whenever they use the site
+MAX_AGE = 2 * 365 * 24 * 3600  # two years; set again on their next visit after it runs out
 MAX_IDS = 5
 
 

@@ -241,6 +241,18 @@ def test_the_companys_signed_report_confirms_and_pays(client, advocate, org):
     assert services.verify() == []
 
 
+def test_a_signed_report_without_an_id_confirms_the_browsers(client, advocate, org):
+    share = make_share(advocate, make_item())
+    token = open_link(client, share, 1)
+    convert(client, token, "signup")
+    services.fold(now=later())
+    assert server_convert(client, token, "signup", "").status_code == 201
+    assert server_convert(client, token, "signup", "").json()["counted"] is False
+    services.fold(now=later())
+    assert Conversion.objects.count() == 2
+    assert PointEntry.objects.filter(kind="conversion").aggregate(s=Sum("points"))["s"] == 10
+
+
 def test_an_admin_approves_a_browser_report_once(client, advocate, admin, org):
     share = make_share(advocate, make_item())
     token = open_link(client, share, 1)
