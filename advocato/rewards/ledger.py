@@ -29,11 +29,12 @@ otherwise a featured item's share and click points are multiplied.
 with the day's salt — one machine with thirty user agents is one visitor; clicks recorded
 before it existed fall back to the visitor hash). Only the first human click of such a visitor
 on a link per day can pay. A click pays only once it is `CLICK_SETTLE` old (an hour by
-default, `ADVOCATO_CLICK_SETTLE_MINUTES`): the fold reads clicks by id up to the first one
-younger than that and leaves the rest for a later run, so when a click is priced the burst it
-belongs to is already visible. Bursts no real audience makes — one visitor clicking one link
-`burst_visitor_clicks` times in a day, or more than `burst_per_minute` clicks on a share
-within a minute — are *held*: 0 points, reason "held", on the admins' review list. Clicks
+default, `ADVOCATO_CLICK_SETTLE_MINUTES`): the fold reads only settled clicks and keeps its
+mark below the lowest id of an unsettled one, so a later run reads that one; when a click is
+priced, the burst it belongs to is already in the table. Bursts no real audience makes — one
+visitor clicking one link `burst_visitor_clicks` times in a day, or more than
+`burst_per_minute` clicks on a share within a minute — are *held*: 0 points, reason "held",
+on the admins' review list. Clicks
 from a browser marked as the sharer's (`links.selfmark`) are "self". Paying clicks are capped
 per share per day (`share_click_cap`) as well as per employee per day (`click_cap`).
 
@@ -554,11 +555,7 @@ def _fold_clicks(run: Run, cursor: int | None) -> tuple[list[PointEntry], int | 
             entry.note = _("%(n)d clicks on this link from one visitor in a day") % {
                 "n": times[key]
             }
-        elif (
-            click.pk in bursts
-            and rules.burst_per_minute
-            and bursts[click.pk] > (rules.burst_per_minute)
-        ):
+        elif rules.burst_per_minute and bursts.get(click.pk, 0) > rules.burst_per_minute:
             entry.reason = Reason.HELD
             entry.note = _("%(n)d clicks on this share within a minute") % {"n": bursts[click.pk]}
         elif run.over_cap(share.employee_id, Kind.CLICK, click.at, rules.click_cap):
