@@ -282,3 +282,36 @@ def test_a_reward_request_shows_what_earned_the_points(client, advocate, admin, 
     assert "data-evidence=" in page
     assert "Wind farm opens" in page and "signed server report" in page
     assert f'data-evidence-entry="share:{share.pk}"' in page
+
+
+def test_the_minute_window_matches_counting_by_hand(advocate, org):
+    import random
+
+    rng = random.Random(7)
+    share = make_share(advocate, make_item())
+    start = timezone.now() - timedelta(hours=3)
+    seconds = sorted(rng.choice([rng.uniform(0, 600), rng.uniform(200, 230)]) for _ in range(120))
+    clicks = [
+        Click.objects.create(
+            link=share.link,
+            kind="human",
+            visitor=f"v{n}",
+            network=f"n{n}",
+            token=secrets.token_urlsafe(12),
+            at=start + timedelta(seconds=s),
+        )
+        for n, s in enumerate(seconds)
+    ]
+    run = ledger.Run(timezone.now(), org.zone, ledger.RuleBook(), {}, set())
+    found = ledger._minute_bursts(run, clicks)
+    limit = ledger.current_rules().burst_per_minute
+    by_hand = {}
+    for click in clicks:  # every window [t, t + 1 minute] that holds the click
+        most = max(
+            sum(1 for o in clicks if t.at <= o.at <= t.at + timedelta(minutes=1))
+            for t in clicks
+            if t.at <= click.at <= t.at + timedelta(minutes=1)
+        )
+        if most > limit:
+            by_hand[click.pk] = most
+    assert found == by_hand and by_hand
