@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from advocato.links import conversions, selfmark, services
 from advocato.links.models import Click, Conversion, ConversionKind
@@ -118,3 +119,15 @@ def test_a_browser_reports_a_type_once_per_click(client, click, settings):
         body = json.dumps({"token": click.token, "type": "lead", "id": external_id})
         client.post("/c/convert", body, content_type="application/json", HTTP_ORIGIN=SITE)
     assert Conversion.objects.count() == 1
+
+
+def test_spooled_clicks_keep_their_network_visitor(client, share, settings, tmp_path):
+    import time
+
+    settings.DATA_DIR = tmp_path
+    settings.CLICK_WRITE = "spool"
+    for n in range(2):
+        client.get(f"/l/{share.link.code}", HTTP_USER_AGENT=UA.format(n=n), REMOTE_ADDR="192.0.2.8")
+    assert services.replay_spool(now=time.time() + 180) == 2
+    networks = set(Click.objects.values_list("network", flat=True))
+    assert networks == {services.network_hash("192.0.2.8", timezone.localdate())}

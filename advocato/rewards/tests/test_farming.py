@@ -276,7 +276,8 @@ def test_a_reward_request_shows_what_earned_the_points(client, advocate, admin, 
     services.fold(now=later())
     grant(advocate, 1000)
     reward = Reward.objects.create(name="Gift card", price=1000)
-    services.redeem(advocate, reward)
+    request = services.redeem(advocate, reward)
+    assert request.status == "pending"  # every request waits for an admin, large ones too
     client.force_login(admin.user)
     page = client.get(reverse("rewards:redemptions")).content.decode()
     assert "data-evidence=" in page
