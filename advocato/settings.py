@@ -201,6 +201,8 @@ GEOIP_PATH = os.environ.get("ADVOCATO_GEOIP_PATH", "")
 # (fast; counts lag up to two minutes). "direct": one INSERT per click (slower under load).
 CLICK_WRITE = os.environ.get("ADVOCATO_CLICK_WRITE", "spool")
 ATTRIBUTION_WINDOW_DAYS = int(os.environ.get("ADVOCATO_ATTRIBUTION_DAYS", "30"))
+# A click earns points only once it is this old, so the burst it belongs to is seen first.
+CLICK_SETTLE_MINUTES = int(os.environ.get("ADVOCATO_CLICK_SETTLE_MINUTES", "60"))
 # The company's website(s) that may report conversions from the browser (CORS origins), and
 # the shared secret for server-to-server reports (HMAC-SHA256).
 CONVERSION_ORIGINS = [

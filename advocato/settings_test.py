@@ -20,3 +20,5 @@ WHITENOISE_AUTOREFRESH = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Most tests look at a click right after the redirect; the spool mode has tests of its own.
 CLICK_WRITE = "direct"
+# Most tests fold a click right after making it; the settle delay has tests of its own.
+CLICK_SETTLE_MINUTES = 0

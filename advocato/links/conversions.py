@@ -2,7 +2,13 @@
 tracked link within the attribution window, counted once however often they are reported.
 
 Two ways in: the JavaScript snippet (the browser carries the click's attribution token from
-the landing page) and a server-to-server endpoint signed with HMAC-SHA256."""
+the landing page) and a server-to-server endpoint signed with HMAC-SHA256.
+
+Only the types the admin keeps (`ConversionKind`; lead, signup and application until they
+choose) are accepted; anything else is refused with 400 and the field named. A browser report
+is stored once per click and type — anyone holding a token could send it, so the points ledger
+pays it only when a signed server report confirms the same click and type, or an admin approves
+it (see `rewards.ledger`)."""
 
 from __future__ import annotations
 
@@ -18,18 +24,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Click, Conversion
+from .models import Click, Conversion, ConversionKind
 
 KIND_MAX = 40
+DEFAULT_KINDS = ("application", "lead", "signup")
 SIGNATURE_MAX_AGE = 300  # seconds a signed request stays valid (replays are refused after)
 
 
 class ConversionError(Exception):
     """Bad input; the message says what is wrong. `status` is the HTTP status to answer."""
 
-    def __init__(self, message: str, status: int = 400):
+    def __init__(self, message: str, status: int = 400, field: str = ""):
         super().__init__(message)
         self.status = status
+        self.field = field  # the payload field at fault, when one is
 
 
 @dataclass(frozen=True)
@@ -38,12 +46,32 @@ class Recorded:
     created: bool
 
 
+def allowed_kinds() -> list[str]:
+    """The conversion types the company accepts (the defaults until an admin sets a list)."""
+    kinds = list(ConversionKind.objects.values_list("code", flat=True))
+    return kinds or list(DEFAULT_KINDS)
+
+
+def set_kinds(codes: list[str]) -> list[str]:
+    """Replace the accepted types. Conversions already stored keep their type."""
+    codes = sorted({c.strip().lower() for c in codes if c.strip()})
+    if not codes:
+        raise ConversionError(_("Keep at least one conversion type."), field="kinds")
+    with transaction.atomic():
+        ConversionKind.objects.exclude(code__in=codes).delete()
+        for code in codes:
+            ConversionKind.objects.get_or_create(code=code)
+    return codes
+
+
 def check_payload(data) -> dict:
     if not isinstance(data, dict):
         raise ConversionError(_("Send a JSON object."))
     token = data.get("token")
     if not isinstance(token, str) or not 8 <= len(token) <= 24:
-        raise ConversionError(_("“token” must be the attribution token from the landing page."))
+        raise ConversionError(
+            _("“token” must be the attribution token from the landing page."), field="token"
+        )
     kind = data.get("type")
     if not isinstance(kind, str) or not kind.strip() or len(kind) > KIND_MAX:
         raise ConversionError(
@@ -51,25 +79,38 @@ def check_payload(data) -> dict:
                 "“type” must be a name such as lead, signup or application "
                 "(at most %(n)d characters)."
             )
-            % {"n": KIND_MAX}
+            % {"n": KIND_MAX},
+            field="type",
+        )
+    allowed = allowed_kinds()
+    if kind.strip().lower() not in allowed:
+        raise ConversionError(
+            _("“type” must be one of the company's conversion types: %(kinds)s.")
+            % {"kinds": ", ".join(allowed)},
+            field="type",
         )
     value = data.get("value")
     if value is not None:
         try:
             value = Decimal(str(value))
         except (InvalidOperation, ValueError) as exc:
-            raise ConversionError(_("“value” must be a number.")) from exc
+            raise ConversionError(_("“value” must be a number."), field="value") from exc
         if not value.is_finite() or value < 0 or value > Decimal("1e12"):
-            raise ConversionError(_("“value” must be a number from 0 up to a trillion."))
+            raise ConversionError(
+                _("“value” must be a number from 0 up to a trillion."), field="value"
+            )
     currency = data.get("currency") or ""
     if not isinstance(currency, str) or (
         currency and (len(currency) != 3 or not currency.isalpha())
     ):
-        raise ConversionError(_("“currency” must be a three-letter code such as DKK."))
+        raise ConversionError(
+            _("“currency” must be a three-letter code such as DKK."), field="currency"
+        )
     external_id = data.get("id") or ""
     if not isinstance(external_id, str | int) or len(str(external_id)) > 200:
         raise ConversionError(
-            _("“id” must be your own reference for the conversion (at most 200 characters).")
+            _("“id” must be your own reference for the conversion (at most 200 characters)."),
+            field="id",
         )
     return {
         "token": token,
@@ -99,10 +140,21 @@ def record_conversion(data: dict, source: str, now=None) -> Recorded:
             % {"days": settings.ATTRIBUTION_WINDOW_DAYS},
             status=422,
         )
-    if source == "snippet" or not payload["external_id"]:
+    if source == "snippet":
         # From a browser anyone holding a token could post anything: one per click and type.
         dedupe = f"{payload['kind']}:{click.token}"
         existing = Conversion.objects.filter(click=click, kind=payload["kind"], external_id=dedupe)
+    elif not payload["external_id"]:
+        # A signed report without an id: one per click and type too, but never mistaken for
+        # the browser's report of it (which the server's report confirms). Reports stored
+        # before the prefix existed carry the browser's key.
+        dedupe = f"server:{payload['kind']}:{click.token}"
+        existing = Conversion.objects.filter(
+            click=click,
+            kind=payload["kind"],
+            source="server",
+            external_id__in=[dedupe, f"{payload['kind']}:{click.token}"],
+        )
     else:
         # A signed report's own id is the same conversion whichever click it arrives with.
         dedupe = payload["external_id"]

@@ -1,5 +1,10 @@
 """Tracked short links (one per share), the clicks on them and the daily salts that make
-visitors countable without storing who they are. Clicks are append-only."""
+visitors countable without storing who they are. Clicks are append-only.
+
+A click carries two keyed hashes with the day's salt: `visitor` (address + user agent — the
+unique visitor analytics counts) and `network` (the address's /24 or /48 network only — the
+visitor the points ledger pays for at most once per link and day, however many user agents one
+machine pretends to have). Neither can be tied to an address once the salt is deleted."""
 
 from __future__ import annotations
 
@@ -31,6 +36,9 @@ class Click(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     # Keyed hash of IP + user agent with the day's salt: one visitor per link per day.
     visitor = models.CharField(max_length=32)
+    # Keyed hash of the IPv4 /24 or IPv6 /48 network with the day's salt: one visitor for
+    # points, whatever user agents it sends. Empty for clicks recorded before it existed.
+    network = models.CharField(max_length=32, blank=True)
     # Random id carried to the company site for attribution; idempotency key for spool replay.
     token = models.CharField(max_length=24, unique=True)
     referrer_domain = models.CharField(max_length=255, blank=True)
@@ -77,3 +85,17 @@ class Conversion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} via {self.link_id}"
+
+
+class ConversionKind(models.Model):
+    """A conversion type the company's website may report (lead, signup, application, …).
+    Kept by an admin; any other type is refused at both conversion endpoints."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code

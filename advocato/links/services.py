@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import secrets
 from datetime import date, timedelta
@@ -162,6 +163,29 @@ def visitor_hash(ip: str, user_agent: str, day: date) -> str:
     return hmac.new(key, f"{ip}|{user_agent}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def network_of(ip: str) -> str:
+    """The address's network as text: the /24 of an IPv4 address, the /48 of an IPv6 one (an
+    IPv4-mapped IPv6 address counts as its IPv4 address). "" when it is not an address."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return ""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def network_hash(ip: str, day: date) -> str:
+    """The visitor for points: a keyed hash of the address's network with the day's salt, the
+    same for every user agent on one machine (or one office). The address is never stored."""
+    network = network_of(ip)
+    if not network:
+        return ""
+    key = daily_salt(day).encode()
+    return hmac.new(key, f"net|{network}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def forget_old_salts(today: date | None = None) -> int:
     """Delete salts older than yesterday: after that, no stored hash can be tied to an IP."""
     today = today or timezone.localdate()
@@ -203,7 +227,8 @@ def new_token() -> str:
 
 
 def record_click(info: dict, *, kind: str, visitor: str, token: str, referrer_domain: str = "",
-                 device: str = "", country: str = "", at=None) -> bool:  # fmt: skip
+                 device: str = "", country: str = "", network: str = "",
+                 at=None) -> bool:  # fmt: skip
     """Spool the click (the default: the worker writes it within two minutes), or — in
     "direct" mode — write it at once and spool it only when the database cannot take it.
     Returns True when it was written to the database now. Never raises: the visitor's
@@ -212,6 +237,7 @@ def record_click(info: dict, *, kind: str, visitor: str, token: str, referrer_do
         "link_id": info["link_id"],
         "kind": kind,
         "visitor": visitor,
+        "network": network,
         "token": token,
         "referrer_domain": referrer_domain[:255],
         "device": device,

@@ -21,7 +21,7 @@ from advocato.content.models import ContentItem
 from advocato.lib.permissions import public
 from advocato.people.models import Employee
 
-from . import agents, conversions, services
+from . import agents, conversions, selfmark, services
 from .models import Click
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{6,16}$")
@@ -79,8 +79,11 @@ def follow(request, code: str):
 
 
 def _is_sharer(request, info: dict) -> bool:
-    # Only a signed-in sharer is recognised; the session lookup costs nothing for visitors
-    # without a session cookie.
+    # The sharer's own browser: marked as theirs (`selfmark`: they used the site in it, even
+    # if signed out now), or signed in as them. Both lookups cost nothing for visitors
+    # without our cookies.
+    if info["employee_id"] in selfmark.marked_ids(request):
+        return True
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:  # visitors have no session
         return False
     user = getattr(request, "user", None)
@@ -92,11 +95,13 @@ def _is_sharer(request, info: dict) -> bool:
 
 def _record(request, info: dict, kind: str, token: str, user_agent: str) -> None:
     referrer = urlsplit(request.META.get("HTTP_REFERER", "")).hostname or ""
+    today = timezone.localdate()
     services.record_click(
         info,
         kind=kind,
         token=token,
-        visitor=services.visitor_hash(_client_ip(request), user_agent, timezone.localdate()),
+        visitor=services.visitor_hash(_client_ip(request), user_agent, today),
+        network=services.network_hash(_client_ip(request), today),
         referrer_domain=referrer,
         device=agents.device_class(user_agent),
         country=services.country(_client_ip(request)),
@@ -190,7 +195,8 @@ def _record_conversion(request, source: str, origin: str = "") -> JsonResponse:
     try:
         recorded = conversions.record_conversion(data, source)
     except conversions.ConversionError as exc:
-        return _json({"error": str(exc)}, exc.status, origin)
+        body = {"error": str(exc), **({"field": exc.field} if exc.field else {})}
+        return _json(body, exc.status, origin)
     return _json(
         {"id": recorded.conversion.pk, "counted": recorded.created},
         201 if recorded.created else 200,

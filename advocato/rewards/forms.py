@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django import forms
@@ -14,6 +15,7 @@ from advocato.people.models import Employee
 from .models import Challenge, Reward, RuleVersion
 
 MAX_POINTS = 100_000
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 class RulesForm(forms.ModelForm):
@@ -40,6 +42,9 @@ class RulesForm(forms.ModelForm):
             "share_cap",
             "click_cap",
             "conversion_cap",
+            "share_click_cap",
+            "burst_visitor_clicks",
+            "burst_per_minute",
             "note",
         ]
 
@@ -48,7 +53,8 @@ class RulesForm(forms.ModelForm):
         instance = self.instance
         # Points and caps stay far below what the ledger's columns hold, even multiplied.
         for name in ("share_points", "click_points", "conversion_points", "suggestion_points",
-                     "streak_points", "share_cap", "click_cap", "conversion_cap"):  # fmt: skip
+                     "streak_points", "share_cap", "click_cap", "conversion_cap",
+                     "share_click_cap", "burst_visitor_clicks", "burst_per_minute"):  # fmt: skip
             field = self.fields[name]
             field.max_value = MAX_POINTS
             field.validators.append(MaxValueValidator(MAX_POINTS))
@@ -106,6 +112,35 @@ class RulesForm(forms.ModelForm):
         for code, _label in NETWORKS:
             data.pop(f"network_{code}", None)
         return {"values": data, "note": note}
+
+
+class ConversionKindsForm(forms.Form):
+    """The conversion types the company's website may report, one per line."""
+
+    kinds = forms.CharField(
+        label=_("Conversion types your website may report"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line: lowercase letters, digits and hyphens, e.g. “lead”. Reports of "
+            "any other type are refused."
+        ),
+    )
+
+    def clean_kinds(self):
+        kinds = []
+        for n, line in enumerate(self.cleaned_data["kinds"].splitlines(), 1):
+            code = line.strip().lower()
+            if not code:
+                continue
+            if not SLUG.fullmatch(code):
+                raise forms.ValidationError(
+                    _("Line %(n)d: use lowercase letters, digits and hyphens (at most 40).")
+                    % {"n": n}
+                )
+            kinds.append(code)
+        if not kinds:
+            raise forms.ValidationError(_("Keep at least one conversion type."))
+        return kinds
 
 
 class ReverseForm(forms.Form):

@@ -25,6 +25,30 @@ daily); sharing the same item again on the same network earns nothing; bots and 
 make no entries at all. `item.points_override` sets the points for sharing an item (final);
 otherwise a featured item's share and click points are multiplied.
 
+*Honest clicks.* A visitor for points is the click's `network` hash (its /24 or /48 network
+with the day's salt — one machine with thirty user agents is one visitor; clicks recorded
+before it existed fall back to the visitor hash). Only the first human click of such a visitor
+on a link per day can pay. A click pays only once it is `CLICK_SETTLE` old (an hour by
+default, `ADVOCATO_CLICK_SETTLE_MINUTES`): the fold reads only settled clicks and keeps its
+mark below the lowest id of an unsettled one, so a later run reads that one; when a click is
+priced, the burst it belongs to is already in the table. Bursts no real audience makes — one
+visitor clicking one link `burst_visitor_clicks` times in a day, or more than
+`burst_per_minute` clicks on a share within a minute — are *held*: 0 points, reason "held",
+on the admins' review list. Clicks
+from a browser marked as the sharer's (`links.selfmark`) are "self". Paying clicks are capped
+per share per day (`share_click_cap`) as well as per employee per day (`click_cap`).
+
+*Conversions that pay come from the company.* A conversion reported by the company's server
+(signed) pays. One reported only by a browser (the snippet — any script can send it) gets 0
+points and reason "waiting"; when the signed report of the same click and type arrives, its
+entry pays and `resolves` the waiting one (reason "confirmed"); a browser report whose server
+report is already in earns nothing more (reason "reported").
+
+*Review.* Held and waiting entries stay on the review list until an admin settles them with
+`resolve()`: approving writes a new entry that pays what the event would have earned (reason
+"approved"), declining a 0-point entry (reason "declined"); both are audited and `resolves`
+the entry they settle, so it leaves the list and is never paid twice.
+
 *Corrections* are reversing entries (`reverse_entry`) dated like the entry they reverse, so
 the period it counted in is corrected; redeeming debits at once and a declined redemption is
 refunded (see `services.redeem`). `Wallet` and `DailyScore` are updated with every entry, in the
@@ -34,13 +58,15 @@ same transaction.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Sum, Value, When
+from django.db.models import Case, Exists, F, Min, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,7 +87,21 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 Kind = PointEntry.Kind
 Reason = PointEntry.Reason
 # Entries with these reasons did not count (earned nothing by a rule); they take no cap slot.
-NOT_COUNTED = {Reason.CAP, Reason.SELF, Reason.REPEAT, Reason.DUPLICATE}
+NOT_COUNTED = {
+    Reason.CAP, Reason.SELF, Reason.REPEAT, Reason.DUPLICATE, Reason.SHARE_CAP, Reason.HELD,
+    Reason.WAITING, Reason.REPORTED, Reason.DECLINED,
+}  # fmt: skip
+# Clicks and conversions with these reasons are not counted as events in the scores (the
+# leaderboards' "clicks" and "conversions"): they are not (yet) a real audience's.
+NOT_EVENTS = {Reason.SELF, Reason.HELD, Reason.WAITING, Reason.REPORTED, Reason.DECLINED}
+# Entries an admin reviews until a later entry resolves them.
+FOR_REVIEW = (Reason.HELD, Reason.WAITING)
+MINUTE = timedelta(minutes=1)
+
+
+def click_settle() -> timedelta:
+    """How old a click must be before the fold prices it."""
+    return timedelta(minutes=settings.CLICK_SETTLE_MINUTES)
 
 
 class LedgerError(Exception):
@@ -132,9 +172,9 @@ def _counts(entry: PointEntry, reversed_entry: PointEntry | None = None) -> dict
     delta = {"points": entry.points, "shares": 0, "clicks": 0, "conversions": 0}
     if entry.kind == Kind.SHARE and entry.reason not in NOT_COUNTED:
         delta["shares"] = 1
-    elif entry.kind == Kind.CLICK and entry.reason != Reason.SELF:
+    elif entry.kind == Kind.CLICK and entry.reason not in NOT_EVENTS:
         delta["clicks"] = 1
-    elif entry.kind == Kind.CONVERSION:
+    elif entry.kind == Kind.CONVERSION and entry.reason not in NOT_EVENTS:
         delta["conversions"] = 1
     return delta
 
@@ -225,6 +265,7 @@ class Run:
     rules: RuleBook
     counted: dict  # (employee, kind, day) -> events that counted that day
     shared: set  # (employee, item, network) already earning
+    share_clicks: dict = field(default_factory=dict)  # (share, day) -> clicks that earned
 
     def day(self, moment: datetime) -> date:
         return local_day(moment, self.tz)
@@ -265,6 +306,36 @@ class Run:
             key = (employee_id, kind, self.day(at))
             if key in keys:
                 self.counted[key] += 1
+
+    def preload_shares(self, clicks: list[tuple[int, datetime]]) -> None:
+        """Fill `share_clicks` for the (share, day)s of a batch of clicks with one query."""
+        keys = {(s, self.day(at)) for s, at in clicks} - set(self.share_clicks)
+        if not keys:
+            return
+        days = [k[1] for k in keys]
+        for key in keys:
+            self.share_clicks[key] = 0
+        rows = (
+            PointEntry.objects.filter(
+                share_id__in={k[0] for k in keys},
+                kind=Kind.CLICK,
+                at__gte=day_start(min(days), self.tz),
+                at__lt=day_start(max(days) + timedelta(days=1), self.tz),
+            )
+            .exclude(reason__in=NOT_COUNTED)
+            .values_list("share_id", "at")
+        )
+        for share_id, at in rows:
+            key = (share_id, self.day(at))
+            if key in keys:
+                self.share_clicks[key] += 1
+
+    def over_share_cap(self, share_id: int, moment: datetime, cap: int) -> bool:
+        return bool(cap) and self.share_clicks.get((share_id, self.day(moment)), 0) >= cap
+
+    def count_share_click(self, share_id: int, moment: datetime) -> None:
+        key = (share_id, self.day(moment))
+        self.share_clicks[key] = self.share_clicks.get(key, 0) + 1
 
     def over_cap(self, employee_id: int, kind: str, moment: datetime, cap: int) -> bool:
         return bool(cap) and self.used(employee_id, kind, self.day(moment)) >= cap
@@ -311,8 +382,10 @@ def _state(name: str) -> FoldState:
 
 
 def _start_id(state: FoldState, now: datetime) -> int:
+    """The newest settled mark's id (marks are kept in time order; a mark held below an
+    unsettled click may be lower than an older one)."""
     settled = [m[1] for m in state.marks if datetime.fromisoformat(m[0]) <= now - SETTLE]
-    return max(settled, default=0)
+    return settled[-1] if settled else 0
 
 
 def _mark(state: FoldState, now: datetime, highest: int) -> None:
@@ -325,15 +398,21 @@ def _mark(state: FoldState, now: datetime, highest: int) -> None:
     state.marks = settled[-1:] + fresh[-30:]
 
 
-def _scan_ids(run: Run, name: str, queryset, cursor: int | None) -> tuple[list, int | None]:
+def _scan_ids(
+    run: Run, name: str, queryset, cursor: int | None, hold_from: int | None = None
+) -> tuple[list, int | None]:
     """The next batch of rows by id, from the last settled mark on (`cursor` None) or after
-    `cursor`. Returns the rows and the cursor for the next batch (None: done; marks written)."""
+    `cursor`. Returns the rows and the cursor for the next batch (None: done; marks written).
+    `hold_from`: the lowest id of rows left out for now (not settled yet); the mark stays
+    below it, so a later run reads them (rows read twice are skipped by their source key)."""
     state = _state(name)
     start = _start_id(state, run.now) if cursor is None else cursor
     rows = list(queryset.filter(id__gt=start).order_by("id")[:BATCH])
     if len(rows) == BATCH:
         return rows, rows[-1].id
     highest = max([rows[-1].id if rows else start, *[m[1] for m in state.marks]])
+    if hold_from is not None:
+        highest = min(highest, hold_from - 1)
     _mark(state, run.now, highest)
     state.save(update_fields=["marks"])
     return rows, None
@@ -417,10 +496,17 @@ def _price_share(run: Run, share: Share) -> PointEntry:
     return entry
 
 
+def _who(click: Click) -> str:
+    """The visitor for points: the network hash (the visitor hash for older clicks)."""
+    return click.network or click.visitor
+
+
 def _fold_clicks(run: Run, cursor: int | None) -> tuple[list[PointEntry], int | None]:
-    rows, more = _scan_ids(
-        run, "clicks", Click.objects.filter(kind__in=[Click.Kind.HUMAN, Click.Kind.SELF]), cursor
-    )
+    # Only clicks at least CLICK_SETTLE old; the mark stays below the first younger one.
+    settled = run.now - click_settle()
+    counted = Click.objects.filter(kind__in=[Click.Kind.HUMAN, Click.Kind.SELF])
+    young = counted.filter(at__gt=settled).aggregate(first=Min("id"))["first"]
+    rows, more = _scan_ids(run, "clicks", counted.filter(at__lte=settled), cursor, young)
     clicks = _new(rows, "click")
     if not clicks:
         return [], more
@@ -430,20 +516,28 @@ def _fold_clicks(run: Run, cursor: int | None) -> tuple[list[PointEntry], int | 
             "item", "link"
         )
     }
-    # A visitor's first human click on a link (per day: the visitor hash rotates daily) earns.
+    link_ids = {c.link_id for c in clicks}
+    # A visitor's first human click on a link (per day: the hashes rotate daily) may earn; how
+    # often they clicked it tells a burst.
     first: dict[tuple[int, str], tuple] = {}
-    for link_id, visitor, at, pk in Click.objects.filter(
-        link_id__in={c.link_id for c in clicks},
-        visitor__in={c.visitor for c in clicks},
+    times: Counter = Counter()
+    networks = {c.network for c in clicks if c.network}
+    visitors = {c.visitor for c in clicks if not c.network}
+    for link_id, network, visitor, at, pk in Click.objects.filter(
+        Q(network__in=networks) | Q(network="", visitor__in=visitors),
+        link_id__in=link_ids,
         kind=Click.Kind.HUMAN,
-    ).values_list("link_id", "visitor", "at", "id"):
-        key = (link_id, visitor)
+    ).values_list("link_id", "network", "visitor", "at", "id"):
+        key = (link_id, network or visitor)
+        times[key] += 1
         if key not in first or (at, pk) < first[key]:
             first[key] = (at, pk)
+    bursts = _minute_bursts(run, clicks)
     run.preload(
         Kind.CLICK,
         [(shares[c.link_id].employee_id, c.at) for c in clicks if c.link_id in shares],
     )
+    run.preload_shares([(shares[c.link_id].pk, c.at) for c in clicks if c.link_id in shares])
     entries = []
     for click in sorted(clicks, key=lambda c: (c.at, c.pk)):
         share = shares.get(click.link_id)
@@ -451,20 +545,76 @@ def _fold_clicks(run: Run, cursor: int | None) -> tuple[list[PointEntry], int | 
             continue
         entry = _entry_for(run, share, Kind.CLICK, click.at, f"click:{click.pk}", click=click)
         rules = entry.rules
+        key = (click.link_id, _who(click))
         if click.kind == Click.Kind.SELF:
             entry.reason = Reason.SELF
-        elif first.get((click.link_id, click.visitor)) != (click.at, click.pk):
+        elif first.get(key) != (click.at, click.pk):
             entry.reason = Reason.REPEAT
+        elif rules.burst_visitor_clicks and times[key] >= rules.burst_visitor_clicks:
+            entry.reason = Reason.HELD
+            entry.note = _("%(n)d clicks on this link from one visitor in a day") % {
+                "n": times[key]
+            }
+        elif rules.burst_per_minute and bursts.get(click.pk, 0) > rules.burst_per_minute:
+            entry.reason = Reason.HELD
+            entry.note = _("%(n)d clicks on this share within a minute") % {"n": bursts[click.pk]}
         elif run.over_cap(share.employee_id, Kind.CLICK, click.at, rules.click_cap):
             entry.reason = Reason.CAP
+        elif run.over_share_cap(share.pk, click.at, rules.share_click_cap):
+            entry.reason = Reason.SHARE_CAP
         else:
-            entry.points = rules.click_points
-            if share.item.featured and share.item.points_override is None:
-                entry.points = _times(rules.click_points, rules.featured_multiplier)
-                entry.reason = Reason.FEATURED
+            entry.points, entry.reason = click_price(rules, share)
             run.count(share.employee_id, Kind.CLICK, click.at)
+            run.count_share_click(share.pk, click.at)
         entries.append(entry)
     return entries, more
+
+
+def click_price(rules: RuleVersion, share: Share) -> tuple[int, str]:
+    """What a paying click on `share` earns under `rules`, and the reason to show."""
+    if share.item.featured and share.item.points_override is None:
+        return _times(rules.click_points, rules.featured_multiplier), Reason.FEATURED
+    return rules.click_points, Reason.NONE
+
+
+def _minute_bursts(run: Run, clicks: list[Click]) -> dict[int, int]:
+    """For clicks of the batch that fall in a minute with unusually many human clicks on their
+    link: the most clicks of any 60-second window around them (one pass per link)."""
+    found: dict[int, int] = {}
+    wanted = {c.pk for c in clicks}
+    smallest = min(
+        (r.burst_per_minute for r in run.rules.versions if r.burst_per_minute), default=0
+    )
+    if not smallest:
+        return found
+    rows_by_link: dict[int, list[tuple]] = defaultdict(list)
+    for link_id, at, pk in (
+        Click.objects.filter(
+            link_id__in={c.link_id for c in clicks},
+            kind=Click.Kind.HUMAN,
+            at__gte=min(c.at for c in clicks) - MINUTE,
+            at__lte=max(c.at for c in clicks) + MINUTE,
+        )
+        .order_by("link_id", "at", "id")
+        .values_list("link_id", "at", "id")
+    ):
+        rows_by_link[link_id].append((at, pk))
+    for rows in rows_by_link.values():
+        moments = [at for at, _pk in rows]
+        # Window i is [moments[i], moments[i] + 1 minute] = rows i … ends[i] - 1. Both ends move
+        # forward with i, so the largest window holding row k comes from a monotonic queue.
+        ends = [bisect_left(moments, at + MINUTE + timedelta(microseconds=1)) for at in moments]
+        queue: deque[int] = deque()
+        for k, (_at, pk) in enumerate(rows):
+            while queue and ends[queue[-1]] - queue[-1] <= ends[k] - k:
+                queue.pop()
+            queue.append(k)
+            while ends[queue[0]] <= k:
+                queue.popleft()
+            most = ends[queue[0]] - queue[0]
+            if pk in wanted and most > smallest:
+                found[pk] = most
+    return found
 
 
 def _fold_conversions(run: Run, cursor: int | None) -> tuple[list[PointEntry], int | None]:
@@ -478,6 +628,24 @@ def _fold_conversions(run: Run, cursor: int | None) -> tuple[list[PointEntry], i
             "item", "link"
         )
     }
+    click_ids = {c.click_id for c in conversions}
+    # What the company's server reported, and the browser reports still waiting for it.
+    from_server = set(
+        Conversion.objects.filter(click_id__in=click_ids, source="server").values_list(
+            "click_id", "kind"
+        )
+    )
+    waiting: dict[tuple[int, str], PointEntry] = {}
+    approved: set[tuple[int, str]] = set()
+    for entry in PointEntry.objects.filter(
+        kind=Kind.CONVERSION, reason=Reason.WAITING, conversion__click_id__in=click_ids
+    ).select_related("conversion", "resolved_by"):
+        key = (entry.conversion.click_id, entry.conversion.kind)
+        resolution = getattr(entry, "resolved_by", None)
+        if resolution is None:
+            waiting[key] = entry
+        elif resolution.reason == Reason.APPROVED:
+            approved.add(key)
     run.preload(
         Kind.CONVERSION,
         [(shares[c.link_id].employee_id, c.at) for c in conversions if c.link_id in shares],
@@ -492,11 +660,19 @@ def _fold_conversions(run: Run, cursor: int | None) -> tuple[list[PointEntry], i
             conversion=conversion, note=conversion.kind[:300],
         )  # fmt: skip
         rules = entry.rules
-        if run.over_cap(share.employee_id, Kind.CONVERSION, conversion.at, rules.conversion_cap):
+        key = (conversion.click_id, conversion.kind)
+        if conversion.source != "server":
+            # From a browser: any script could have sent it. Paid when the server confirms.
+            entry.reason = Reason.REPORTED if key in from_server else Reason.WAITING
+        elif key in approved:
+            entry.reason = Reason.REPORTED  # an admin already paid the browser's report
+        elif run.over_cap(share.employee_id, Kind.CONVERSION, conversion.at, rules.conversion_cap):
             entry.reason = Reason.CAP
         else:
             entry.points = rules.conversion_for(conversion.kind)
             run.count(share.employee_id, Kind.CONVERSION, conversion.at)
+            if key in waiting:
+                entry.resolves, entry.reason = waiting.pop(key), Reason.CONFIRMED
         entries.append(entry)
     return entries, more
 
@@ -643,6 +819,68 @@ def reverse_entry(entry: PointEntry, by, reason: str) -> PointEntry:
             {"entry": entry.source, "points": reversal.points, "reason": reversal.note},
         )
     return reversal
+
+
+def review_queue():
+    """Held clicks and browser-reported conversions waiting for an admin, oldest first."""
+    return (
+        PointEntry.objects.filter(reason__in=FOR_REVIEW, resolved_by__isnull=True)
+        .select_related("employee", "share__item", "click", "conversion", "item")
+        .order_by("at", "id")
+    )
+
+
+def _price_of(entry: PointEntry) -> int:
+    """What a held or waiting entry's event earns when approved: its rules' price."""
+    rules = entry.rules or RuleBook().at(entry.at)
+    if entry.kind == Kind.CONVERSION:
+        return rules.conversion_for(entry.conversion.kind if entry.conversion else entry.note)
+    share = entry.share
+    if share is None:
+        return rules.click_points
+    return click_price(rules, share)[0]
+
+
+def resolve(entry: PointEntry, by, approve: bool, note: str = "") -> PointEntry:
+    """Settle a held click or a waiting conversion with a new entry (the ledger is
+    append-only): approving pays what it would have earned, declining pays nothing. Audited;
+    each entry is settled once."""
+    if entry.reason not in FOR_REVIEW:
+        raise LedgerError(_("Only held or waiting points can be approved or declined."))
+    note = note.strip()[:300]
+    with transaction.atomic():
+        tz = Organisation.get().zone
+        lock_ledger()
+        if PointEntry.objects.filter(resolves=entry).exists():
+            raise LedgerError(_("This was already decided."))
+        points = _price_of(entry) if approve else 0
+        resolution = PointEntry(
+            employee_id=entry.employee_id,
+            kind=entry.kind,
+            points=points,
+            at=entry.at,
+            source=f"resolve:{entry.pk}",
+            resolves=entry,
+            reason=Reason.APPROVED if approve else Reason.DECLINED,
+            # A conversion's note is its type (the ledger page words it); a click's, the why.
+            note=entry.note if entry.kind == Kind.CONVERSION else note,
+            by=by,
+            rules=entry.rules,
+            share_id=entry.share_id,
+            click_id=entry.click_id,
+            conversion_id=entry.conversion_id,
+            item_id=entry.item_id,
+            goal=entry.goal,
+            network=entry.network,
+        )
+        post([resolution], tz)
+        audit.record(
+            "create",
+            resolution,
+            None,
+            {"entry": entry.source, "points": points, "decision": resolution.reason, "note": note},
+        )
+    return resolution
 
 
 # --- Checks ----------------------------------------------------------------------------------

@@ -70,6 +70,24 @@ class RuleVersion(models.Model):
     conversion_cap = models.PositiveIntegerField(
         _("conversions that earn points per day"), default=10, help_text=_("0: no limit.")
     )
+    share_click_cap = models.PositiveIntegerField(
+        _("clicks that earn points per share per day"),
+        default=20,
+        help_text=_("0: no limit."),
+    )
+    burst_visitor_clicks = models.PositiveIntegerField(
+        _("hold clicks from one visitor on one link from"),
+        default=10,
+        help_text=_(
+            "A visitor (one network, whatever browsers it uses) clicking one link this often "
+            "in a day is held for review. 0: never."
+        ),
+    )
+    burst_per_minute = models.PositiveIntegerField(
+        _("hold clicks on one share above, per minute"),
+        default=30,
+        help_text=_("More clicks than this within a minute on one share are held. 0: never."),
+    )
 
     class Meta:
         ordering = ["-effective_from", "-id"]
@@ -108,6 +126,13 @@ class PointEntry(models.Model):
         SELF = "self", _("your own click")
         REPEAT = "repeat", _("the same visitor again today")
         DUPLICATE = "duplicate", _("already shared on this network")
+        SHARE_CAP = "share_cap", _("daily limit for this share reached")
+        HELD = "held", _("held for review")
+        WAITING = "waiting", _("waiting for confirmation")
+        REPORTED = "reported", _("already counted from another report")
+        CONFIRMED = "confirmed", _("confirmed by the company's server")
+        APPROVED = "approved", _("approved by an admin")
+        DECLINED = "declined", _("not approved by an admin")
 
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="points")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -138,6 +163,10 @@ class PointEntry(models.Model):
     )
     reverses = models.OneToOneField(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reversed_by"
+    )
+    # The held or waiting entry this one settles: paying it (approved, confirmed) or not.
+    resolves = models.OneToOneField(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="resolved_by"
     )
     by = models.ForeignKey(
         Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -32,13 +32,16 @@ from advocato.people.models import Employee
 
 from . import leaderboards
 from .ledger import (  # noqa: F401  (the app's facade)
+    NOT_COUNTED,
     LedgerError,
     balance,
     change_rules,
     current_rules,
     fold,
     rebuild_scores,
+    resolve,
     reverse_entry,
+    review_queue,
     verify,
 )
 from .models import (
@@ -161,6 +164,48 @@ def _decide(redemption: Redemption, by, approve: bool, comment: str) -> Redempti
     return redemption
 
 
+@dataclass
+class Evidence:
+    """What earned a person's recent points, shown beside their reward request."""
+
+    since: datetime
+    totals: list[tuple[str, int, int]]  # (kind label, entries, points), by points
+    entries: list[PointEntry]  # the largest earning entries, with their share/click/conversion
+    open_reviews: int  # held or waiting entries nobody decided yet
+    not_paid: int  # recent entries held, waiting, capped, self or repeat
+
+
+EVIDENCE_DAYS = 30
+
+
+def evidence(employee, days: int = EVIDENCE_DAYS, limit: int = 12) -> Evidence:
+    """The shares, clicks and conversions that earned `employee`'s points in the last `days`."""
+    since = timezone.now() - timedelta(days=days)
+    recent = PointEntry.objects.filter(employee=employee, at__gte=since).exclude(
+        kind__in=[PointEntry.Kind.REDEMPTION, PointEntry.Kind.REFUND]
+    )
+    labels = dict(PointEntry.Kind.choices)
+    totals = [
+        (str(labels.get(kind, kind)), n, points)
+        for kind, n, points in recent.exclude(points=0)
+        .values_list("kind")
+        .annotate(n=Count("id"), s=Sum("points"))
+        .order_by("-s")
+    ]
+    entries = list(
+        recent.exclude(points=0)
+        .select_related("share__item", "item", "click", "conversion", "by")
+        .order_by("-points", "-at")[:limit]
+    )
+    return Evidence(
+        since=since,
+        totals=totals,
+        entries=entries,
+        open_reviews=review_queue().filter(employee=employee).count(),
+        not_paid=recent.filter(reason__in=NOT_COUNTED).count(),
+    )
+
+
 def payroll_csv(first: date, last: date) -> str:
     """Approved monetary rewards decided in [first, last] (company days), one row each."""
     tz = Organisation.get().zone
@@ -262,7 +307,7 @@ def _reached_at(challenge: Challenge, employee_ids: list[int]) -> dict[int, date
         entries = entries.filter(goal=challenge.goal)
     if challenge.network:
         entries = entries.filter(network=challenge.network)
-    entries = entries.exclude(reason__in=["cap", "self", "repeat", "duplicate"])
+    entries = entries.exclude(reason__in=NOT_COUNTED)
     return dict(entries.values_list("employee_id").annotate(last=Max("at")).order_by())
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from advocato.core.models import Organisation
 from advocato.lib.periods import PERIODS, add_months, month_start
 from advocato.lib.permissions import employee_required, has_role, role_required
+from advocato.links import conversions
 from advocato.people import privacy
 from advocato.people.models import Department, Employee, Group, Team
 
@@ -24,6 +25,7 @@ from . import leaderboards, services
 from .badges import BY_CODE
 from .forms import (
     ChallengeForm,
+    ConversionKindsForm,
     EmployeeOfMonthForm,
     KudosForm,
     ReverseForm,
@@ -119,11 +121,56 @@ def rules(request):
             request, _("New rules saved. They apply from now on; earlier points stay.")
         )
         return redirect("rewards:rules")
-    return render(
-        request,
-        "rewards/rules.html",
-        {"form": form, "current": current, "versions": RuleVersion.objects.all()[:20]},
+    return render(request, "rewards/rules.html", _rules_context(form, _kinds_form()))
+
+
+def _kinds_form(data=None) -> ConversionKindsForm:
+    return ConversionKindsForm(
+        data, initial={"kinds": "\n".join(conversions.allowed_kinds())}, prefix="types"
     )
+
+
+def _rules_context(form, kinds_form) -> dict:
+    return {
+        "form": form,
+        "kinds_form": kinds_form,
+        "current": services.current_rules(),
+        "versions": RuleVersion.objects.all()[:20],
+    }
+
+
+@role_required("admin")
+@require_POST
+def conversion_kinds(request):
+    form = _kinds_form(request.POST)
+    if form.is_valid():
+        conversions.set_kinds(form.cleaned_data["kinds"])  # audited (ConversionKind)
+        messages.success(request, _("Saved. Conversions of other types are refused from now on."))
+        return redirect("rewards:rules")
+    current = services.current_rules()
+    return render(request, "rewards/rules.html", _rules_context(RulesForm(instance=current), form))
+
+
+@role_required("admin")
+def review(request):
+    """Held clicks and conversions waiting for confirmation, with the reason for each."""
+    return render(request, "rewards/review.html", {"page": _page(request, services.review_queue())})
+
+
+@role_required("admin")
+@require_POST
+def review_decide(request, pk: int):
+    entry = get_object_or_404(PointEntry, pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.resolve(entry, request.employee, approve, request.POST.get("note", ""))
+    except services.LedgerError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Approved: the points are paid.") if approve else _("Declined.")
+        )
+    return redirect("rewards:review")
 
 
 # --- Leaderboards ----------------------------------------------------------------------------
@@ -354,11 +401,17 @@ def redemptions(request):
         "employee", "reward", "decided_by"
     )
     first = add_months(month_start(_today()), -1)
+    page = _page(request, queryset)
+    if status == Redemption.Status.PENDING:
+        # The evidence beside each request: what earned the points it would spend.
+        for redemption in page:
+            redemption.evidence = services.evidence(redemption.employee)
     return render(
         request,
         "rewards/redemptions.html",
         {
-            "page": _page(request, queryset),
+            "page": page,
+            "evidence_days": services.EVIDENCE_DAYS,
             "status": status,
             "statuses": Redemption.Status.choices,
             "params": f"status={status}",

@@ -694,6 +694,7 @@ def _save(rng: random.Random, shares: list[Planned]) -> tuple[int, int]:
         owners.append(len(clicks) - len(share.clicks))
     Click.objects.bulk_create(clicks, batch_size=1000)
 
+    # The demo company reports conversions from its server (signed), so they pay points.
     conversions, numbers = [], defaultdict(int)
     for share, link, first in zip(shares, links, owners, strict=True):
         for index, kind, value, at in share.conversions:
@@ -702,7 +703,7 @@ def _save(rng: random.Random, shares: list[Planned]) -> tuple[int, int]:
                 Conversion(click=clicks[first + index], link=link, kind=kind, value=value,
                            currency="DKK" if value is not None else "",
                            external_id=f"{EXTERNAL_PREFIX[kind]}-{10000 + numbers[kind]}",
-                           source="snippet", at=at)
+                           source="server", at=at)
             )  # fmt: skip
     Conversion.objects.bulk_create(conversions, batch_size=1000)
     return len(clicks), len(conversions)

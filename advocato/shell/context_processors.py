@@ -34,6 +34,7 @@ NAVIGATION = [
     ("shell:settings", _("Settings"), ("admin",)),
     ("sharing:network_apps", _("Social networks"), ("admin",)),
     ("rewards:manage", _("Rewards catalogue"), ("admin",)),
+    ("rewards:review", _("Points to review"), ("admin",)),
     ("rewards:employee_of_month", _("Employee of the month"), ("admin",)),
     ("enablement:manage", _("Policy versions"), ("admin",)),
     ("enablement:onboarding", _("Onboarding"), ("analyst",)),

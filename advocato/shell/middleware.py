@@ -1,6 +1,7 @@
 """Per-request context: the signed-in employee, their chosen language and time zone (times on
 pages are shown on the viewer's own clock; analytics count days in the company's zone and say
-so), the audit actor, and the organisation's rule that admins use two-factor authentication."""
+so), the audit actor, the mark that tells the redirect this browser is theirs
+(`links.selfmark`), and the organisation's rule that admins use two-factor authentication."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.functional import SimpleLazyObject
 
 from advocato.core import audit
 from advocato.core.models import Organisation
+from advocato.links import selfmark
 from advocato.people.models import Employee
 
 
@@ -42,10 +44,14 @@ class CurrentEmployeeMiddleware:
                 timezone.deactivate()  # an unknown zone: the server's, not an error page
         token = audit.set_actor(SimpleLazyObject(lambda: request.user))
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             audit.reset_actor(token)
             timezone.deactivate()
+        if employee is not None:
+            # Their own clicks stay theirs after they sign out (the redirect reads the mark).
+            selfmark.mark(request, response, employee.pk)
+        return response
 
 
 class RequireAdminMFAMiddleware:

@@ -128,10 +128,12 @@ def serious_violations(page) -> list[str]:
 
 def test_rewards_pages_are_accessible_on_a_phone(browser, live_server, advocate, admin, curator):
     from advocato.rewards import services
-    from advocato.rewards.conftest import grant, make_item, make_share
+    from advocato.rewards.conftest import grant, make_click, make_item, make_share
     from advocato.rewards.models import Challenge, Reward
 
-    make_share(advocate, make_item())
+    share = make_share(advocate, make_item())
+    for _n in range(10):  # one visitor clicking ten times: held for review
+        make_click(share, visitor="same")
     services.fold()
     grant(advocate, 100)
     services.give_kudos(admin, advocate, "Great sharing this week!")
@@ -144,7 +146,7 @@ def test_rewards_pages_are_accessible_on_a_phone(browser, live_server, advocate,
     for who, paths in [
         (advocate, ["/points/", "/leaderboards/", "/rewards/", "/kudos/", "/challenges/",
                     f"/challenges/{challenge.pk}/", "/profile/", "/feed/"]),
-        (admin, ["/points/rules/", "/rewards/manage/", "/rewards/redemptions/",
+        (admin, ["/points/rules/", "/points/review/", "/rewards/manage/", "/rewards/redemptions/",
                  "/rewards/manage/new/", "/kudos/employee-of-the-month/", "/challenges/new/",
                  f"/points/people/{advocate.pk}/"]),
     ]:  # fmt: skip

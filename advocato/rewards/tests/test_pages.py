@@ -32,6 +32,7 @@ PAGES = [
     ("rewards:kudos", None, ROLES),
     ("rewards:team_kudos", None, ["admin", "manager"]),
     ("rewards:rules", None, ["admin"]),
+    ("rewards:review", None, ["admin"]),
     ("rewards:employee_points", "employee", ["admin"]),
     ("rewards:manage", None, ["admin"]),
     ("rewards:reward_new", None, ["admin"]),

@@ -9,7 +9,7 @@ VALID = {
     "share_points": "10", "featured_multiplier": "2", "click_points": "1",
     "conversion_by_kind": "lead: 25", "conversion_points": "10", "suggestion_points": "15",
     "streak_points": "10", "share_cap": "5", "click_cap": "50", "conversion_cap": "10",
-    "note": "",
+    "share_click_cap": "20", "burst_visitor_clicks": "10", "burst_per_minute": "30", "note": "",
 }  # fmt: skip
 
 
