@@ -45,9 +45,14 @@ class Hook(Generic[P, R]):
 # content knows no shares: nobody has shared anything.
 shared_item_ids: Hook[[Any], set[int]] = Hook("shared_item_ids", default=lambda employee: set())
 
+
 # sharing asks, analytics answers: (weekday, hour) whose shares on a network earned the best
 # click-through, measured from the programme's own clicks, or None while there is too little
 # data. On its own, sharing has no measurements (None: it uses the network's usual good slot).
+def _no_best_slot(network: Any, now: Any = None) -> tuple[int, int] | None:
+    return None
+
+
 best_slot_from_data: Hook[..., tuple[int, int] | None] = Hook(
-    "best_slot_from_data", default=lambda network, now=None: None
+    "best_slot_from_data", default=_no_best_slot
 )
