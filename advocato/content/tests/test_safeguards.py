@@ -41,7 +41,8 @@ def test_a_curator_changing_an_approved_item_sends_it_back_to_review(login, cura
     login(curator).post(reverse("content:edit", args=[item.pk]), item_data(title="New words"))
     item.refresh_from_db()
     assert item.status == Status.IN_REVIEW and item.title == "New words"
-    assert item.history.first().comment.startswith("Changed after approval")
+    change = item.history.first()
+    assert change is not None and change.comment.startswith("Changed after approval")
     # An admin's correction stays live.
     item.status = Status.PUBLISHED
     item.save()

@@ -63,7 +63,8 @@ def test_sending_back_needs_a_comment(draft, curator, admin):
         services.transition(draft, Status.DRAFT, admin)
     item = services.transition(draft, Status.DRAFT, admin, "Add the customer's quote, please.")
     assert item.status == Status.DRAFT
-    assert item.history.first().comment == "Add the customer's quote, please."
+    change = item.history.first()
+    assert change is not None and change.comment == "Add the customer's quote, please."
 
 
 def test_scheduled_items_publish_and_expire_on_time(draft, curator, admin):
