@@ -26,6 +26,7 @@ from .models import DIRECT_NETWORKS, MastodonApp, NetworkAccount, PostState, Sha
 from .networks.base import (
     Adapter,
     NetworkError,
+    OAuthAdapter,
     Permanent,
     Profile,
     TokenInvalid,
@@ -36,6 +37,8 @@ from .networks.base import (
     app_config,
     pkce_pair,
 )
+from .networks.bluesky.adapter import BlueskyAdapter
+from .networks.mastodon.adapter import MastodonAdapter
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "advocato_network_oauth"
@@ -103,7 +106,7 @@ def normalise_instance(value: str) -> str:
     return f"{parts.scheme}://{netloc}"
 
 
-def mastodon_app(adapter: Adapter, instance: str, redirect_uri: str) -> MastodonApp:
+def mastodon_app(adapter: MastodonAdapter, instance: str, redirect_uri: str) -> MastodonApp:
     """Advocato's app on this server, registered on first use (and again if our address
     changed)."""
     app = MastodonApp.objects.filter(instance=instance).first()
@@ -127,11 +130,13 @@ def begin(session, employee, network: str, base: str, instance: str = "") -> str
     adapter = adapter_for(network)
     if adapter.kind == "password":
         raise ConnectError(_("Connect Bluesky with your handle and an app password."))
+    assert isinstance(adapter, OAuthAdapter)  # every other network connects by OAuth
     redirect_uri = callback_url(network, base)
     state = secrets.token_urlsafe(24)
     verifier, challenge = pkce_pair() if adapter.uses_pkce else ("", "")
     client_id = ""
     if adapter.kind == "instance":
+        assert isinstance(adapter, MastodonAdapter)  # the one network with instances
         instance = normalise_instance(instance)
         try:
             client_id = mastodon_app(adapter, instance, redirect_uri).client_id
@@ -175,6 +180,7 @@ def finish(session, employee, network: str, params) -> NetworkAccount:
     if not code:
         raise ConnectError(_("The network sent no authorisation code. Try again."))
     adapter = adapter_for(network)
+    assert isinstance(adapter, OAuthAdapter)  # begin() stored `pending` for OAuth networks only
     instance = pending.get("instance", "")
     extra = {}
     if adapter.kind == "instance":
@@ -215,6 +221,7 @@ def connect_bluesky(employee, handle: str, app_password: str) -> NetworkAccount:
     if "bluesky" not in dict(offered_networks()):
         raise ConnectError(_("This network is not offered for connecting."))
     adapter = adapter_for("bluesky")
+    assert isinstance(adapter, BlueskyAdapter)
     try:
         tokens, session = adapter.create_session(handle, app_password.strip())
         account = NetworkAccount(employee=employee, network="bluesky", instance=adapter.base)

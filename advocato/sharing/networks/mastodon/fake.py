@@ -8,6 +8,7 @@ import html
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ..fake import FakeNetwork, Reply, Request
 
@@ -60,7 +61,7 @@ class FakeMastodon(FakeNetwork):
                     "Redirect URI must be an absolute URI."
                 },
             )
-        app = {
+        app: dict[str, Any] = {
             "id": self.new_id(),
             "name": form["client_name"],
             "website": form.get("website"),
@@ -175,12 +176,12 @@ class FakeMastodon(FakeNetwork):
 
     def status(self, request: Request):
         self.current_user(request)
-        post = self.posts.get(request.match["id"])
+        post = self.posts.get(request.route["id"])
         if post is None:
             raise Reply(404, {"error": "Record not found"})
         return self._status(post)
 
     def account_statuses(self, request: Request):
         self.current_user(request)
-        mine = [p for p in self.posts.values() if p["user"] == request.match["id"]]
+        mine = [p for p in self.posts.values() if p["user"] == request.route["id"]]
         return [self._status(p) for p in mine[::-1][: int(request.query.get("limit", 20))]]

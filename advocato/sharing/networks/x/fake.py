@@ -176,7 +176,7 @@ class FakeX(FakeNetwork):
 
     def user_tweets(self, request: Request):
         user = self.current_user(request)
-        if request.match["id"] != user.id:
+        if request.route["id"] != user.id:
             raise Reply(
                 403,
                 {"title": "Forbidden", "status": 403, "detail": "Forbidden", "type": "about:blank"},
@@ -192,7 +192,7 @@ class FakeX(FakeNetwork):
 
     def tweet(self, request: Request):
         self.current_user(request)
-        post = self.posts.get(request.match["id"])
+        post = self.posts.get(request.route["id"])
         if post is None:
             return {
                 "errors": [
