@@ -38,6 +38,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Sum, Value, When
@@ -221,7 +222,7 @@ def lock_ledger() -> FoldState:
 @dataclass
 class Run:
     now: datetime
-    tz: object
+    tz: ZoneInfo
     rules: RuleBook
     counted: dict  # (employee, kind, day) -> events that counted that day
     shared: set  # (employee, item, network) already earning
@@ -397,9 +398,11 @@ def _entry_for(run: Run, share: Share, kind: str, at, source: str, **extra) -> P
 
 def _price_share(run: Run, share: Share) -> PointEntry:
     at = share.confirmed_at
+    assert at is not None  # only confirmed shares earn
     item = share.item
     entry = _entry_for(run, share, Kind.SHARE, at, f"share:{share.pk}")
     rules = entry.rules
+    assert rules is not None  # _entry_for sets them
     if _already_shared(run, share):
         entry.reason = Reason.DUPLICATE
     elif run.over_cap(share.employee_id, Kind.SHARE, at, rules.share_cap):
@@ -451,6 +454,7 @@ def _fold_clicks(run: Run, cursor: int | None) -> tuple[list[PointEntry], int | 
             continue
         entry = _entry_for(run, share, Kind.CLICK, click.at, f"click:{click.pk}", click=click)
         rules = entry.rules
+        assert rules is not None  # _entry_for sets them
         if click.kind == Click.Kind.SELF:
             entry.reason = Reason.SELF
         elif first.get((click.link_id, click.visitor)) != (click.at, click.pk):
@@ -492,6 +496,7 @@ def _fold_conversions(run: Run, cursor: int | None) -> tuple[list[PointEntry], i
             conversion=conversion, note=conversion.kind[:300],
         )  # fmt: skip
         rules = entry.rules
+        assert rules is not None  # _entry_for sets them
         if run.over_cap(share.employee_id, Kind.CONVERSION, conversion.at, rules.conversion_cap):
             entry.reason = Reason.CAP
         else:
@@ -514,6 +519,8 @@ def _fold_suggestions(run: Run, cursor=None) -> tuple[list[PointEntry], int | No
     )
     entries = []
     for item in items[:BATCH]:
+        # Both filtered not null above.
+        assert item.published_at is not None and item.suggested_by_id is not None
         rules = run.rules.at(item.published_at)
         entries.append(
             PointEntry(
@@ -527,8 +534,8 @@ def _fold_suggestions(run: Run, cursor=None) -> tuple[list[PointEntry], int | No
                 points=rules.suggestion_points,
             )
         )
-    done = _existing({e.source for e in entries})
-    entries = [e for e in entries if e.source not in done]
+    existing = _existing({e.source for e in entries})
+    entries = [e for e in entries if e.source not in existing]
     return entries, (1 if len(entries) == BATCH else None)
 
 
