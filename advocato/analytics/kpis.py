@@ -16,6 +16,7 @@ import statistics
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.formats import number_format
@@ -195,7 +196,7 @@ class Figure:
 
     @property
     def change(self) -> float | None:
-        if self.value is None or self.previous in (None, 0):
+        if self.value is None or self.previous is None or self.previous == 0:
             return None
         return float(self.value) / float(self.previous) - 1
 
@@ -415,7 +416,8 @@ def contributors(f: Filters, viewer: Employee, *, limit: int = 10, order: str = 
     )
     steady = consistency(f, ranked_ids)
     names = dict(Employee.objects.filter(pk__in=allowed).values_list("pk", "name"))
-    rows, hidden, rank, last = [], 0, 0, None
+    rows: list[dict[str, Any]] = []
+    hidden, rank, last = 0, 0, None
     for place, pk in enumerate(ranked_ids, start=1):
         # Equal figures share a place ("1, 2, 2, 4"); the list shows them in order of shares.
         if totals_by[pk][order] != last:
@@ -554,8 +556,9 @@ def heatmap(f: Filters, network: str = "") -> dict:
         .annotate(s=Sum("shares"), r=Sum("reach"), c=Sum("clicks"))
         .order_by()
     )
-    cells = [[{"shares": 0, "reach": 0, "clicks": 0, "ctr": None} for _h in range(24)]
-             for _d in range(7)]  # fmt: skip
+    cells: list[list[dict[str, Any]]] = [
+        [{"shares": 0, "reach": 0, "clicks": 0, "ctr": None} for _h in range(24)] for _d in range(7)
+    ]
     for weekday, hour, shares, reach, clicks in found:
         cell = cells[weekday][hour]
         cell.update(shares=shares, reach=reach, clicks=clicks, ctr=ratio(clicks, reach))
@@ -581,7 +584,7 @@ def voice(f: Filters) -> dict:
     sides = {True: (0, 0, 0, 0), False: (0, 0, 0, 0)}
     for edited, shares, clicks, engagement, engaged in found:
         sides[bool(edited)] = (shares, clicks, engagement, engaged)
-    result = {}
+    result: dict[str, Any] = {}
     for name, key in (("edited", True), ("suggested", False)):
         shares, clicks, engagement, engaged = sides[key]
         result[name] = {"shares": shares, "clicks": clicks,
