@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import threading
+from collections.abc import Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -54,7 +55,7 @@ def fixed_clock(request):
 
 
 @pytest.fixture(params=list(MOMENTS), ids=list(MOMENTS))
-def moment(request, fixed_clock) -> datetime:
+def moment(request, fixed_clock) -> Iterator[datetime]:
     """Runs the test at each of the date-sensitive moments (see MOMENTS)."""
     with time_machine.travel(MOMENTS[request.param], tick=True):
         yield MOMENTS[request.param]
@@ -144,6 +145,9 @@ def smtp_sink():
     from aiosmtpd.controller import Controller
 
     class Sink:
+        host: str
+        port: int
+
         def __init__(self):
             self.messages: list = []
 
@@ -218,6 +222,8 @@ def browser():
 
 
 class Site:
+    url: str  # set once the server runs
+
     def __init__(self):
         self.pages: dict[str, tuple[int, str, bytes]] = {}
         self.requests: list[str] = []

@@ -4,6 +4,7 @@ exports carry the same filters), and the admin's and analyst's settings forms.""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,6 +20,9 @@ from advocato.people.models import Department, Group, Language, Team
 from .kpis import Filters, quarter_bounds, quarter_of
 from .models import KPI, Settings, Target
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MAX_DAYS = 3 * 366
 
 
@@ -31,8 +35,14 @@ def recent_quarters(today: date, count: int = 6) -> list[tuple[int, int]]:
     return found
 
 
-def period_choices(today: date) -> list[tuple[str, str]]:
-    choices = [
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def period_choices(today: date) -> list[tuple[str, StrOrPromise]]:
+    choices: list[tuple[str, StrOrPromise]] = [
         ("30d", _("Last 30 days")),
         ("week", _("This week")),
         ("last-week", _("Last week")),
@@ -99,16 +109,17 @@ class FilterForm(forms.Form):
     def __init__(self, data=None, *, today: date | None = None, people: bool = True):
         self.today = today or Organisation.get().today()
         super().__init__(data)
-        self.fields["period"].choices = period_choices(self.today)
-        self.fields["network"].choices = [("", _("All networks")), *NETWORKS]
-        self.fields["goal"].choices = [("", _("All goals")), *Goal.choices]
-        self.fields["language"].choices = [("", _("All languages")), *Language.choices]
+        _choice_field(self, "period").choices = period_choices(self.today)
+        _choice_field(self, "network").choices = [("", _("All networks")), *NETWORKS]
+        _choice_field(self, "goal").choices = [("", _("All goals")), *Goal.choices]
+        _choice_field(self, "language").choices = [("", _("All languages")), *Language.choices]
         if not people:
             for name in ("department", "team", "group"):
                 del self.fields[name]
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         period = data.get("period") or "30d"
         data["period"] = period
         if period == "custom":
@@ -130,8 +141,9 @@ class FilterForm(forms.Form):
         """The filters as chosen; the defaults (last 30 days, everything) when the form is not
         valid, so a page always shows something."""
         if not self.is_bound or not self.is_valid():
-            start, end = resolve_period("30d", self.today)
-            return Filters(start=start, end=end)
+            bounds = resolve_period("30d", self.today)
+            assert bounds is not None  # "30d" is always a period
+            return Filters(start=bounds[0], end=bounds[1])
         d = self.cleaned_data
         return Filters(
             start=d["start"], end=d["end"],
@@ -200,6 +212,7 @@ class TargetForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         for name in ("adoption", "activation", "participation", "engagement_rate"):
             value = data.get(name)
             if value is not None and value > 100:

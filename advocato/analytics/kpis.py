@@ -16,6 +16,7 @@ import statistics
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.formats import number_format
@@ -196,7 +197,7 @@ class Figure:
 
     @property
     def change(self) -> float | None:
-        if self.value is None or self.previous in (None, 0):
+        if self.value is None or self.previous is None or self.previous == 0:
             return None
         return float(self.value) / float(self.previous) - 1
 
@@ -418,7 +419,8 @@ def contributors(f: Filters, viewer: Employee, *, limit: int = 10, order: str = 
     )
     steady = consistency(f, ranked_ids)
     names = dict(Employee.objects.filter(pk__in=allowed).values_list("pk", "name"))
-    rows, hidden, rank, last = [], 0, 0, None
+    rows: list[dict[str, Any]] = []
+    hidden, rank, last = 0, 0, None
     for place, pk in enumerate(ranked_ids, start=1):
         # Equal figures share a place ("1, 2, 2, 4"); the list shows them in order of shares.
         if totals_by[pk][order] != last:
@@ -571,8 +573,9 @@ def heatmap(f: Filters, network: str = "") -> dict:
         )
         .order_by()
     )
-    cells = [[{"shares": 0, "unique_clicks": 0, "clicks": 0, "reach": 0, "per_share": None,
-               "per_thousand": None} for _h in range(24)] for _d in range(7)]  # fmt: skip
+    empty = {"shares": 0, "unique_clicks": 0, "clicks": 0, "reach": 0, "per_share": None,
+             "per_thousand": None}  # fmt: skip
+    cells: list[list[dict[str, Any]]] = [[dict(empty) for _h in range(24)] for _d in range(7)]
     for weekday, hour, shares, unique, clicks, reach, reached_clicks in found:
         cells[weekday][hour].update(
             shares=shares,
@@ -609,7 +612,7 @@ def voice(f: Filters) -> dict:
     sides = {True: (0, 0, 0, 0), False: (0, 0, 0, 0)}
     for edited, shares, clicks, engagement, engaged in found:
         sides[bool(edited)] = (shares, clicks, engagement, engaged)
-    result = {}
+    result: dict[str, Any] = {}
     for name, key in (("edited", True), ("suggested", False)):
         shares, clicks, engagement, engaged = sides[key]
         result[name] = {"shares": shares, "clicks": clicks,

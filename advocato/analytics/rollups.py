@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -39,6 +40,21 @@ from advocato.sharing.models import Share
 
 from .models import ConversionDay, FillState, Settings, ShareDay
 
+if TYPE_CHECKING:
+
+    class RolledShare(Share):
+        """A share as `_shares` loads it: its person's and item's fields copied onto it."""
+
+        department_id: int | None
+        team_id: int | None
+        language: str
+        goal: str
+        item_url: str
+        link_id: int | None
+
+else:
+    RolledShare = Share
+
 GAP_SECONDS = 600  # a missing id not seen for this long was rolled back
 MAX_GAPS = 20_000
 SHARE_MARGIN = timedelta(minutes=10)  # shares changed this long before the last run: re-read
@@ -49,7 +65,7 @@ COUNTERS = [
     "reactions", "comments", "reshares", "impressions", "clicks", "unique_clicks", "referrals",
     "previews", "bots", "self_clicks", "conversions",
 ]  # fmt: skip
-CLICK_COUNTER = {
+CLICK_COUNTER: dict[str, str] = {
     Click.Kind.HUMAN: "clicks",
     Click.Kind.PREVIEW: "previews",
     Click.Kind.BOT: "bots",
@@ -323,7 +339,7 @@ def _fill_shares(tz, result) -> None:
 
 
 def _share_of_links(link_ids: set[int]) -> dict[int, int]:
-    found = {}
+    found: dict[int, int] = {}
     for chunk in _chunks(sorted(link_ids)):
         found.update(TrackedLink.objects.filter(pk__in=chunk).values_list("pk", "share_id"))
     return found
@@ -358,7 +374,7 @@ class DayCounter:
     """Counts the rows of one local day from the raw events: for some shares, or (`None`)
     for every share with something on that day — the rebuild's way, one pass per day."""
 
-    def __init__(self, tz: ZoneInfo, shares: dict[int, Share] | None = None):
+    def __init__(self, tz: ZoneInfo, shares: dict[int, RolledShare] | None = None):
         self.tz = tz
         self.clock = LocalClock(tz)
         self.shares = shares if shares is not None else {}
@@ -375,7 +391,7 @@ class DayCounter:
         if share_ids is None:
             link_chunks: list[list | None] = [None]
         else:
-            links = sorted(self.shares[pk].link_id for pk in share_ids if self.shares[pk].link_id)
+            links = sorted(link for pk in share_ids if (link := self.shares[pk].link_id))
             link_chunks = list(_chunks(links))
         for chunk in link_chunks:
             clicks = Click.objects.filter(at__gte=start, at__lt=end)
@@ -482,8 +498,8 @@ def _share_counters(share, row: dict) -> None:
     row["impressions"] = share.impressions or 0
 
 
-def _shares(ids: set[int]) -> dict[int, Share]:
-    found: dict[int, Share] = {}
+def _shares(ids: set[int]) -> dict[int, RolledShare]:
+    found: dict[int, RolledShare] = {}
     for chunk in _chunks(sorted(ids)):
         for share in (
             Share.objects.filter(pk__in=chunk)

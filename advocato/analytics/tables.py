@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -113,7 +114,7 @@ def _content(f: kpis.Filters, viewer: Employee, known: dict) -> Table:
                           "far. Best first by clicks per share."))  # fmt: skip
 
 
-LABELS = {
+LABELS: dict[str, Callable[[], Mapping[str, object]]] = {
     "network": lambda: dict(NETWORKS),
     "language": lambda: dict(Language.choices),
     "goal": lambda: dict(Goal.choices),

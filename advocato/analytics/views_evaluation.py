@@ -155,13 +155,17 @@ class SubscriptionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employee"].queryset = subscribable().order_by("name", "email")
-        self.fields["employee"].label_from_instance = lambda e: (
+        employee = self.fields["employee"]
+        assert isinstance(employee, forms.ModelChoiceField)
+        employee.queryset = subscribable().order_by("name", "email")
+        # Django's per-field override of a method; mypy types it as a method with self.
+        employee.label_from_instance = lambda e: (  # type: ignore[method-assign,assignment]
             f"{e.name} <{e.email}>" if e.name else e.email
         )
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         employee, frequency = cleaned.get("employee"), cleaned.get("frequency")
         exists = Subscription.objects.filter(employee=employee, frequency=frequency).exists
         if employee and frequency and exists():

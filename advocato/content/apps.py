@@ -23,6 +23,6 @@ class ContentConfig(AppConfig):
             models.FeedSource,
             exclude={"etag", "last_modified", "last_polled_at", "last_success_at"},
         )
-        for model in (models.ContentItem, models.FeedSource):
+        for owner in (models.ContentItem, models.FeedSource):
             for field in ("departments", "teams", "groups", "locations", "topics"):
-                audit.register_m2m(getattr(model, field).through, model, field)
+                audit.register_m2m(getattr(owner, field).through, owner, field)

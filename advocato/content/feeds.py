@@ -356,7 +356,7 @@ def _when(parsed_time) -> datetime | None:
     if not parsed_time:
         return None
     try:
-        return datetime(*parsed_time[:6], tzinfo=UTC)
+        return datetime(*parsed_time[:6]).replace(tzinfo=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
 

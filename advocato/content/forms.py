@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from advocato.lib import networks
@@ -52,17 +55,20 @@ class TargetingFields(forms.ModelForm):
             ("groups", Group.objects.all()),
             ("locations", Location.objects.all()),
         ):
-            self.fields[name].queryset = queryset
-            self.fields[name].widget = forms.CheckboxSelectMultiple(
-                choices=self.fields[name].choices
-            )
-            self.fields[name].required = False
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)  # a many-to-many field
+            field.queryset = queryset
+            choices = field.choices
+            assert isinstance(choices, ModelChoiceIterator)
+            field.widget = forms.CheckboxSelectMultiple(choices=choices)
+            field.required = False
         if self.instance.pk:
             self.initial["role_choices"] = self.instance.role_list
             self.initial["topic_names"] = ", ".join(t.name for t in self.instance.topics.all())
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not data.get("target_everyone") and not any(
             data.get(f) for f in ("departments", "teams", "groups", "locations", "role_choices")
         ):
@@ -83,6 +89,7 @@ class TargetingFields(forms.ModelForm):
         """Only what the form edits: a status moved meanwhile (by a reviewer or the worker) is
         not overwritten by this older copy of the row."""
         m2m = {"departments", "teams", "groups", "locations"}
+        assert self._meta.fields is not None  # every form here lists its fields
         return [f for f in self._meta.fields if f not in m2m] + ["roles"]
 
     def save(self, commit=True):
@@ -158,7 +165,9 @@ class ContentItemForm(TargetingFields):
         super().__init__(*args, **kwargs)
         guard_text_fields(self, ["title", "site_name"])
         for name in ("publish_at", "expire_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+            field = self.fields[name]
+            assert isinstance(field, forms.DateTimeField)
+            field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
     def update_fields(self) -> list[str]:
         return [*super().update_fields(), "canonical_url", "updated_at"]
@@ -178,6 +187,7 @@ class ContentItemForm(TargetingFields):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if self.instance.status == Status.SCHEDULED and not data.get("publish_at"):
             self.add_error("publish_at", _("A scheduled item needs its publishing time."))
         publish, expire = data.get("publish_at"), data.get("expire_at")
@@ -201,7 +211,7 @@ class TextsForm(forms.Form):
         self.item = item
         variants = {v.language: v for v in item.variants.all()}
         texts = {(t.network, t.language): t.text for t in item.texts.all()}
-        self.languages = []
+        self.languages: list[dict[str, Any]] = []
         for code, label in Language.choices:
             own = code == item.language
             fields = []
@@ -236,6 +246,7 @@ class TextsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         for code, _label in Language.choices:
             for network, label in networks.NETWORKS:
                 text = data.get(f"{code}-{network}", "")
@@ -329,6 +340,7 @@ class SuggestionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not data.get("url") and not (data.get("story") or "").strip():
             raise forms.ValidationError(_("Add a link or a few words about your story."))
         return data
@@ -349,6 +361,8 @@ class FeedFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", _("All"))] + [
+        topic = self.fields["topic"]
+        assert isinstance(topic, forms.ChoiceField)
+        topic.choices = [("", _("All"))] + [
             (t, t) for t in Topic.objects.values_list("name", flat=True)
         ]

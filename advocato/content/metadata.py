@@ -140,9 +140,9 @@ def extract_metadata(html: bytes | str, url: str, charset: str | None = None) ->
 def decode_html(data: bytes, charset: str | None = None) -> str:
     """Bytes of a page as text: a byte-order mark wins, then `charset`, then the page's own
     declaration, then UTF-8. Bytes that do not decode become U+FFFD."""
-    for bom, encoding in BOMS:
+    for bom, bom_encoding in BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, "replace")
+            return data[len(bom) :].decode(bom_encoding, "replace")
     encoding = _codec(charset) or _codec(_declared_charset(data[:CHARSET_SNIFF_BYTES]))
     if encoding is None or encoding.startswith("utf-16"):
         # A page that says "utf-16" in an ASCII-readable <meta> cannot be UTF-16.

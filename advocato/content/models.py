@@ -111,7 +111,7 @@ class FeedSource(Targeting):
 
     @property
     def is_healthy(self) -> bool:
-        return bool(self.last_success_at) and (
+        return self.last_success_at is not None and (
             not self.last_error_at or self.last_error_at < self.last_success_at
         )
 

@@ -44,7 +44,7 @@ class ContentError(Exception):
 
 # (from, to) → who may: "curator" (curators and admins), "reviewer" (a curator or admin other
 # than the one who submitted it; admins may review their own), "system" (the scheduler).
-MOVES = {
+MOVES: dict[tuple[str, str], str] = {
     (Status.DRAFT, Status.IN_REVIEW): "curator",
     (Status.IN_REVIEW, Status.DRAFT): "reviewer",  # sent back, with a comment
     (Status.IN_REVIEW, Status.PUBLISHED): "reviewer",
@@ -227,7 +227,8 @@ def targeting_q(employee: Employee) -> Q:
     group_ids = list(employee.groups.values_list("pk", flat=True))
     anything_chosen = ~Q(roles="")
     for field in ("departments", "teams", "groups", "locations"):
-        anything_chosen |= _chosen(model, field)
+        # Q | Exists is a Q (django-stubs' Q.__or__ takes only a Q).
+        anything_chosen |= _chosen(model, field)  # type: ignore[assignment]
     return Q(target_everyone=True) | (
         anything_chosen
         & _dimension(
@@ -297,7 +298,7 @@ class Localised:
 def localise(item: ContentItem, language: str) -> Localised:
     """The item's title and commentary in the best language for the reader (uses prefetched
     variants)."""
-    versions = {v.language: v for v in item.variants.all()}
+    versions: dict[str, ContentVariant | ContentItem] = {v.language: v for v in item.variants.all()}
     versions[item.language] = item  # the item's own text is its own language's version
     for code in [*language_order(language), item.language]:
         if code in versions:

@@ -200,15 +200,16 @@ def item_edit(request, pk: int):
         else:
             messages.success(request, _("Saved."))
         return redirect("content:edit", pk=item.pk)
-    labels = {
+    back_to_draft: dict[str, str] = {
+        Status.IN_REVIEW: _("Send back"),
+        Status.SCHEDULED: _("Unschedule"),
+        Status.ARCHIVED: _("Restore as draft"),
+    }
+    labels: dict[str, str] = {
         Status.IN_REVIEW: _("Submit for review"),
         Status.PUBLISHED: _("Approve"),
         Status.ARCHIVED: _("Archive"),
-        Status.DRAFT: {
-            Status.IN_REVIEW: _("Send back"),
-            Status.SCHEDULED: _("Unschedule"),
-            Status.ARCHIVED: _("Restore as draft"),
-        }.get(item.status, _("Back to draft")),
+        Status.DRAFT: back_to_draft.get(item.status, _("Back to draft")),
     }
     moves = [
         {"to": to, "label": labels[to], "secondary": to in {Status.DRAFT, Status.ARCHIVED}}
@@ -265,9 +266,9 @@ def review_queue(request):
     for item in items:  # only offer what this reviewer may do
         try:
             services.check_transition(item, Status.PUBLISHED, request.employee)
-            item.can_review = True
+            item.can_review = True  # type: ignore[attr-defined]  # for the template only
         except services.ContentError:
-            item.can_review = False
+            item.can_review = False  # type: ignore[attr-defined]  # for the template only
     return render(
         request, "content/review.html", {"items": items, "review_form": forms.ReviewForm()}
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -92,7 +92,7 @@ def record(action: str, instance: models.Model, before=None, after=None, actor=N
         _entry(action, instance, before, after, actor).save()
 
 
-def record_created(instances: list[models.Model], extra: dict | None = None) -> None:
+def record_created(instances: Sequence[models.Model], extra: dict | None = None) -> None:
     """Log bulk-created rows (bulk writes send no signals). `extra` maps a row's pk to more
     fields for its "after", e.g. the groups an employee was put in."""
     from .models import AuditEntry

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from advocato.lib.validators import (
@@ -24,12 +25,13 @@ class PolicyForm(forms.ModelForm):
         for name in ("title", "summary"):
             self.fields[name].validators.append(no_control_characters)
         for code in ("en", "da", "nb"):
-            self.fields[f"body_{code}"].validators.append(no_control_characters_but_line_breaks)
-            self.fields[f"body_{code}"].max_length = 50_000
-            self.fields[f"body_{code}"].widget.attrs["maxlength"] = 50_000
+            field = self.fields[f"body_{code}"]
+            field.validators += [no_control_characters_but_line_breaks, MaxLengthValidator(50_000)]
+            field.widget.attrs["maxlength"] = 50_000
 
     def clean(self):
         data = super().clean()
+        assert data is not None
         if not any((data.get(f"body_{code}") or "").strip() for code in ("en", "da", "nb")):
             raise forms.ValidationError(_("Write the policy in at least one language."))
         return data

@@ -49,9 +49,14 @@ shared_item_ids: Hook[[Any], set[int]] = Hook("shared_item_ids", default=lambda 
 # policy must be accepted first), or None. On its own, sharing lets everyone share.
 may_share: Hook[[Any], str | None] = Hook("may_share", default=lambda employee: None)
 
+
 # sharing asks, analytics answers: (weekday, hour) whose shares on a network earned the best
 # click-through, measured from the programme's own clicks, or None while there is too little
 # data. On its own, sharing has no measurements (None: it uses the network's usual good slot).
+def _no_best_slot(network: Any, now: Any = None) -> tuple[int, int] | None:
+    return None
+
+
 best_slot_from_data: Hook[..., tuple[int, int] | None] = Hook(
-    "best_slot_from_data", default=lambda network, now=None: None
+    "best_slot_from_data", default=_no_best_slot
 )

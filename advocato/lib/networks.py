@@ -8,6 +8,7 @@ both together (tests/test_networks.py runs the JavaScript against this module wh
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 import regex
 
@@ -164,7 +165,7 @@ def _count_characters(text: str) -> int:
     return len(unicodedata.normalize("NFC", text))
 
 
-_COUNTERS = {
+_COUNTERS: dict[str, Callable[[str], int]] = {
     "linkedin": _count_characters,
     "x": _count_x,
     "facebook": _count_characters,

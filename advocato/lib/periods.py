@@ -53,7 +53,10 @@ class Period:
         return None if self.last is None else period(self.kind, self.last + timedelta(days=1))
 
     def contains(self, day: date) -> bool:
-        return self.first is None or self.first <= day <= self.last
+        if self.first is None:
+            return True
+        assert self.last is not None  # first and last are both set, or both None (all time)
+        return self.first <= day <= self.last
 
     @property
     def label(self) -> str:

@@ -257,7 +257,7 @@ def _kind_of_user_agent(user_agent: str) -> str:
     return Kind.HUMAN
 
 
-def classify(user_agent: str, headers: Mapping[str, str] | None = None) -> str:
+def classify(user_agent: str, headers: Mapping[str, object] | None = None) -> str:
     """`Kind.HUMAN`, `Kind.BOT` or `Kind.PREVIEW` for a request with this User-Agent.
 
     Preview fetchers are checked first, so a preview fetcher is never merely a bot. `headers`
@@ -323,7 +323,7 @@ _FROM = frozenset({"FROM"})
 _NAME_ENDINGS = frozenset(name[-3:] for name in _PREFETCH_HEADERS | _FROM)
 
 
-def _header_values(headers: Mapping[str, str], names: frozenset[str]) -> list[str]:
+def _header_values(headers: Mapping[str, object], names: frozenset[str]) -> list[str]:
     """The non-empty values of the headers in `names` (upper case, "_" for "-"). `headers` may
     use Django META keys ("HTTP_SEC_PURPOSE") or plain header names in any case."""
     values = []
@@ -337,7 +337,7 @@ def _header_values(headers: Mapping[str, str], names: frozenset[str]) -> list[st
     return values
 
 
-def is_prefetch(headers: Mapping[str, str]) -> bool:
+def is_prefetch(headers: Mapping[str, object]) -> bool:
     """True for a browser's prefetch or prerender: fetched before anyone looks at it, so never
     a click."""
     return any(

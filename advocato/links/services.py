@@ -13,6 +13,7 @@ import ipaddress
 import logging
 import secrets
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -193,7 +194,7 @@ def forget_old_salts(today: date | None = None) -> int:
     return deleted
 
 
-_geo = {"path": None, "reader": None}
+_geo: dict[str, Any] = {"path": None, "reader": None}  # the open database and its path
 
 
 def country(ip: str) -> str:

@@ -16,7 +16,7 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
-    filter_horizontal: list[str] = []
+    filter_horizontal = []
     list_filter = ["is_active", "is_staff", "is_superuser"]
 
 

@@ -361,9 +361,9 @@ def build(rng: random.Random, progress) -> dict:
     )
     progress.update(1)
 
-    employees = []
+    new_employees = []
     for person in people:
-        employees.append(
+        new_employees.append(
             Employee(
                 user=by_email.get(person["email"]),
                 email=person["email"],
@@ -379,7 +379,7 @@ def build(rng: random.Random, progress) -> dict:
                 created_at=person.get("joined", now) - timedelta(days=rng.randint(1, 20)),
             )
         )
-    Employee.objects.bulk_create(employees, batch_size=500)
+    Employee.objects.bulk_create(new_employees, batch_size=500)
     employees = {e.email: e for e in Employee.objects.all()}
 
     # Every team gets a manager; the named manager leads Sales · Key Accounts.

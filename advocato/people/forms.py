@@ -66,6 +66,7 @@ class InviteForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("team") and not data.get("department"):
             self.add_error("team", _("A team belongs to a department; name the department too."))
         return data
@@ -107,7 +108,9 @@ class EmployeeForm(forms.ModelForm):
         employee = self.instance
         guard_text_fields(self, ["name", "title", "department_name", "team_name", "location_name"])
         # The current manager stays a choice even when they have been deactivated since.
-        self.fields["manager"].queryset = Employee.objects.filter(
+        manager = self.fields["manager"]
+        assert isinstance(manager, forms.ModelChoiceField)
+        manager.queryset = Employee.objects.filter(
             Q(is_active=True) | Q(pk=employee.manager_id)
         ).exclude(pk=employee.pk)
         self.initial.setdefault(
@@ -141,6 +144,7 @@ class EmployeeForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("team_name") and not data.get("department_name"):
             self.add_error(
                 "team_name", _("A team belongs to a department; name the department too.")
@@ -213,6 +217,7 @@ class AcceptInvitationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords are not the same."))

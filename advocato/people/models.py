@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -15,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):
@@ -40,15 +41,17 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A login. People sign in with their e-mail address; there is no username."""
 
-    username = None
-    first_name = None
-    last_name = None
+    # Fields of AbstractUser removed from the table (django-stubs types them as str).
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # Ours creates users by e-mail address; django-stubs expects auth's UserManager here.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return self.email

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core import signing
@@ -37,6 +38,9 @@ from .models import (
 )
 
 INVITATION_SALT = "advocato.people.invitation"
+
+# The organisation's rows found and made by name in a CSV import.
+_Named = TypeVar("_Named", Department, Location, Group, Team)
 
 
 class PeopleError(Exception):
@@ -220,7 +224,8 @@ def check_invitation_token(token: str) -> TokenCheck:
         return TokenCheck(None, "invalid")
     invitation = (
         Invitation.objects.select_related("employee")
-        .filter(pk=data.get("i"), nonce=data.get("n"))
+        # A token without "i" looks up pk=None: no invitation, as wanted.
+        .filter(pk=data.get("i"), nonce=data.get("n"))  # type: ignore[misc]
         .first()
     )
     if invitation is None:
@@ -349,7 +354,7 @@ def _existing_emails(emails: list[str]) -> list[str]:
     return sorted(taken)
 
 
-def _by_name(model, names: set[str], **extra) -> dict[str, object]:
+def _by_name(model: type[_Named], names: set[str], **extra: Any) -> dict[str, _Named]:
     """Existing rows by lower-cased name; the missing ones are created (and audited)."""
     found = {o.name.lower(): o for o in model.objects.filter(**extra)}
     for name in sorted(names):
@@ -394,10 +399,10 @@ def _import_rows(invite_import, rows, org, invited_by, base_url) -> int:
     groups = _by_name(Group, {g for r in rows for g in r["groups"]})
     teams: dict[tuple[int, str], Team] = {}
     for department in {r["department"].lower() for r in rows if r["team"]}:
-        dept = departments[department]
+        parent = departments[department]
         names = {r["team"] for r in rows if r["team"] and r["department"].lower() == department}
-        for key, team in _by_name(Team, names, department=dept).items():
-            teams[(dept.pk, key)] = team
+        for key, team in _by_name(Team, names, department=parent).items():
+            teams[(parent.pk, key)] = team
 
     employees = []
     for row in rows:

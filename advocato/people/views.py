@@ -282,6 +282,7 @@ def accept(request, token: str):
             request, "people/accept_problem.html", {"problem": check.problem}, status=status
         )
     invitation = check.invitation
+    assert invitation is not None  # no problem: the token names an invitation
     employee = invitation.employee
     form = forms.AcceptInvitationForm(request.POST or None, employee=employee)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -15,12 +16,15 @@ from advocato.lib.periods import add_months, local_day, month_start
 
 from .models import BadgeAward, DailyScore, FoldState, PointEntry
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Badge:
     code: str
-    name: str
-    description: str
+    name: StrOrPromise
+    description: StrOrPromise
     icon: str
 
 

@@ -56,6 +56,7 @@ class RulesForm(forms.ModelForm):
                      "streak_points", "share_cap", "click_cap", "conversion_cap",
                      "share_click_cap", "burst_visitor_clicks", "burst_per_minute"):  # fmt: skip
             field = self.fields[name]
+            assert isinstance(field, forms.IntegerField)
             field.max_value = MAX_POINTS
             field.validators.append(MaxValueValidator(MAX_POINTS))
             field.widget.attrs["max"] = MAX_POINTS
@@ -194,6 +195,7 @@ class ChallengeForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if isinstance(starts, date) and isinstance(ends, date) and ends < starts:
             self.add_error("ends_on", _("The last day cannot be before the first day."))
@@ -219,6 +221,7 @@ class RewardForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("value") is not None and data["value"] < 0:
             self.add_error("value", _("A value cannot be negative."))
         if data.get("value") is not None and not data.get("currency"):
@@ -244,7 +247,9 @@ class KudosForm(forms.Form):
         colleagues = Employee.objects.filter(is_active=True, user__isnull=False)
         if giver is not None:
             colleagues = colleagues.exclude(pk=giver.pk)
-        self.fields["receiver"].queryset = colleagues.order_by("name")
+        receiver = self.fields["receiver"]
+        assert isinstance(receiver, forms.ModelChoiceField)
+        receiver.queryset = colleagues.order_by("name")
 
 
 class EmployeeOfMonthForm(forms.Form):
@@ -255,7 +260,7 @@ class EmployeeOfMonthForm(forms.Form):
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employee"].queryset = Employee.objects.filter(
-            pk__in=[c.employee.pk for c in candidates]
-        )
+        employee = self.fields["employee"]
+        assert isinstance(employee, forms.ModelChoiceField)
+        employee.queryset = Employee.objects.filter(pk__in=[c.employee.pk for c in candidates])
         self.fields["employee"].label = _("Employee of the month")

@@ -126,7 +126,7 @@ def board(
         ).values_list("pk", flat=True)
     )
     me = None
-    shown = []
+    shown: list[Row] = []
     for row in ranked:
         row.me = row.employee_id == viewer.pk
         row.named = row.employee_id in visible

@@ -63,6 +63,7 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -261,7 +262,7 @@ def lock_ledger() -> FoldState:
 @dataclass
 class Run:
     now: datetime
-    tz: object
+    tz: ZoneInfo
     rules: RuleBook
     counted: dict  # (employee, kind, day) -> events that counted that day
     shared: set  # (employee, item, network) already earning
@@ -476,9 +477,11 @@ def _entry_for(run: Run, share: Share, kind: str, at, source: str, **extra) -> P
 
 def _price_share(run: Run, share: Share) -> PointEntry:
     at = share.confirmed_at
+    assert at is not None  # only confirmed shares earn
     item = share.item
     entry = _entry_for(run, share, Kind.SHARE, at, f"share:{share.pk}")
     rules = entry.rules
+    assert rules is not None  # _entry_for sets them
     if _already_shared(run, share):
         entry.reason = Reason.DUPLICATE
     elif run.over_cap(share.employee_id, Kind.SHARE, at, rules.share_cap):
@@ -546,6 +549,7 @@ def _fold_clicks(run: Run, cursor: int | None) -> tuple[list[PointEntry], int | 
         entry = _entry_for(run, share, Kind.CLICK, click.at, f"click:{click.pk}", click=click)
         rules = entry.rules
         key = (click.link_id, _who(click))
+        assert rules is not None  # _entry_for sets them
         if click.kind == Click.Kind.SELF:
             entry.reason = Reason.SELF
         elif first.get(key) != (click.at, click.pk):
@@ -640,6 +644,7 @@ def _fold_conversions(run: Run, cursor: int | None) -> tuple[list[PointEntry], i
     for entry in PointEntry.objects.filter(
         kind=Kind.CONVERSION, reason=Reason.WAITING, conversion__click_id__in=click_ids
     ).select_related("conversion", "resolved_by"):
+        assert entry.conversion is not None  # the filter is on it
         key = (entry.conversion.click_id, entry.conversion.kind)
         resolution = getattr(entry, "resolved_by", None)
         if resolution is None:
@@ -660,6 +665,7 @@ def _fold_conversions(run: Run, cursor: int | None) -> tuple[list[PointEntry], i
             conversion=conversion, note=conversion.kind[:300],
         )  # fmt: skip
         rules = entry.rules
+        assert rules is not None  # _entry_for sets them
         key = (conversion.click_id, conversion.kind)
         if conversion.source != "server":
             # From a browser: any script could have sent it. Paid when the server confirms.
@@ -690,6 +696,8 @@ def _fold_suggestions(run: Run, cursor=None) -> tuple[list[PointEntry], int | No
     )
     entries = []
     for item in items[:BATCH]:
+        # Both filtered not null above.
+        assert item.published_at is not None and item.suggested_by_id is not None
         rules = run.rules.at(item.published_at)
         entries.append(
             PointEntry(
@@ -703,8 +711,8 @@ def _fold_suggestions(run: Run, cursor=None) -> tuple[list[PointEntry], int | No
                 points=rules.suggestion_points,
             )
         )
-    done = _existing({e.source for e in entries})
-    entries = [e for e in entries if e.source not in done]
+    existing = _existing({e.source for e in entries})
+    entries = [e for e in entries if e.source not in existing]
     return entries, (1 if len(entries) == BATCH else None)
 
 

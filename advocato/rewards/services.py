@@ -225,6 +225,7 @@ def payroll_csv(first: date, last: date) -> str:
         ["employee", "email", "department", "reward", "kind", "value", "currency", "approved"]
     )
     for r in rows:
+        assert r.decided_at is not None  # filtered on it
         writer.writerow(
             [
                 spreadsheet_safe(r.employee.name),

@@ -192,7 +192,7 @@ def leaderboard(request):
         anchor = _today()
     if not EARLIEST <= anchor <= LATEST:
         anchor = _today()
-    scopes = {
+    scopes: dict[str, tuple[type[Department | Team | Group], int | None]] = {
         "department": (Department, employee.department_id),
         "team": (Team, employee.team_id),
         "group": (Group, None),

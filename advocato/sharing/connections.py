@@ -36,6 +36,7 @@ from .networks.base import (
     AppConfig,
     AppProblem,
     NetworkError,
+    OAuthAdapter,
     Permanent,
     Profile,
     TokenInvalid,
@@ -46,6 +47,8 @@ from .networks.base import (
     app_config,
     pkce_pair,
 )
+from .networks.bluesky.adapter import BlueskyAdapter
+from .networks.mastodon.adapter import MastodonAdapter
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "advocato_network_oauth"
@@ -113,7 +116,7 @@ def normalise_instance(value: str) -> str:
     return f"{parts.scheme}://{netloc}"
 
 
-def mastodon_app(adapter: Adapter, instance: str, redirect_uri: str) -> MastodonApp:
+def mastodon_app(adapter: MastodonAdapter, instance: str, redirect_uri: str) -> MastodonApp:
     """Advocato's app on this server, registered on first use (and again if our address
     changed)."""
     app = MastodonApp.objects.filter(instance=instance).first()
@@ -139,11 +142,13 @@ def begin(session, employee, network: str, base: str, instance: str = "") -> str
         raise ConnectError(_("Connect Bluesky with your handle and an app password."))
     if adapter.cannot_connect():
         raise ConnectError(adapter.cannot_connect())
+    assert isinstance(adapter, OAuthAdapter)  # every other network connects by OAuth
     redirect_uri = callback_url(network, base)
     state = secrets.token_urlsafe(24)
     verifier, challenge = pkce_pair() if adapter.uses_pkce else ("", "")
     client_id = ""
     if adapter.kind == "instance":
+        assert isinstance(adapter, MastodonAdapter)  # the one network with instances
         instance = normalise_instance(instance)
         try:
             client_id = mastodon_app(adapter, instance, redirect_uri).client_id
@@ -192,6 +197,7 @@ def finish(session, employee, network: str, params) -> NetworkAccount:
     if not code:
         raise ConnectError(_("The network sent no authorisation code. Try again."))
     adapter = adapter_for(network)
+    assert isinstance(adapter, OAuthAdapter)  # begin() stored `pending` for OAuth networks only
     instance = pending.get("instance", "")
     extra = {}
     if adapter.kind == "instance":
@@ -223,6 +229,7 @@ def finish(session, employee, network: str, params) -> NetworkAccount:
 def read_server_limits(adapter: Adapter, instance: str) -> None:
     """Remember the Mastodon server's own length rules for the composer. A server that does
     not say keeps the defaults; connecting never fails over it."""
+    assert isinstance(adapter, MastodonAdapter)  # only Mastodon servers say their limits
     try:
         maximum, per_url = adapter.instance_limits(instance)
     except NetworkError as error:
@@ -263,6 +270,7 @@ def connect_bluesky(employee, handle: str, app_password: str) -> NetworkAccount:
     if "bluesky" not in dict(offered_networks()):
         raise ConnectError(_("This network is not offered for connecting."))
     adapter = adapter_for("bluesky")
+    assert isinstance(adapter, BlueskyAdapter)
     try:
         tokens, session = adapter.create_session(handle, app_password.strip())
         account = NetworkAccount(employee=employee, network="bluesky", instance=adapter.base)

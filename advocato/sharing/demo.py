@@ -110,8 +110,8 @@ CLICK_HOURS = [0.1, 0.05, 0.03, 0.02, 0.03, 0.1, 0.35, 0.7, 0.9, 0.9, 0.8, 0.8,
                1.0, 0.85, 0.7, 0.7, 0.7, 0.6, 0.55, 0.65, 0.8, 0.75, 0.5, 0.25]  # fmt: skip
 
 # Conversions per human click, by the item's goal; what the website calls them.
-CONVERSION_RATE = {Goal.LEADS: 0.05, Goal.RECRUITMENT: 0.045}
-CONVERSION_KIND = {Goal.LEADS: "lead", Goal.RECRUITMENT: "application"}
+CONVERSION_RATE: dict[str, float] = {Goal.LEADS: 0.05, Goal.RECRUITMENT: 0.045}
+CONVERSION_KIND: dict[str, str] = {Goal.LEADS: "lead", Goal.RECRUITMENT: "application"}
 EXTERNAL_PREFIX = {"lead": "crm", "application": "job", "signup": "nl"}
 
 OPENERS = {
@@ -264,6 +264,7 @@ def _sharers(rng: random.Random, now, cutoff, on_clock) -> list[Sharer]:
     )
     # The README's advocates show a full 90 days of sharing: they joined before it began.
     for employee in registered:
+        assert employee.user is not None  # registered: they have a login
         if employee.email in README_ADVOCATES and on_clock(
             employee.user.date_joined
         ) > cutoff - timedelta(days=DAYS + 5):
@@ -272,6 +273,7 @@ def _sharers(rng: random.Random, now, cutoff, on_clock) -> list[Sharer]:
     first = cutoff - timedelta(days=DAYS)
     candidates = []
     for employee in registered:
+        assert employee.user is not None  # registered: they have a login
         start = max(first, on_clock(employee.user.date_joined) + timedelta(hours=2))
         if start >= cutoff - timedelta(hours=1):
             continue
@@ -305,6 +307,7 @@ def _sharers(rng: random.Random, now, cutoff, on_clock) -> list[Sharer]:
 
 
 def _joined_earlier(employee: Employee, joined: datetime) -> None:
+    assert employee.user is not None and employee.user_id is not None  # registered
     created = joined - timedelta(days=3)
     User.objects.filter(pk=employee.user_id).update(date_joined=joined)
     Employee.objects.filter(pk=employee.pk).update(created_at=created)
@@ -413,10 +416,10 @@ def _favourites(sharers: list[Sharer], planned: list[Planned]) -> None:
     """Everyone has a network they use most. Handed out so that the programme as a whole ends
     up near the networks' weights, however few people share a lot (the keenest mostly get
     LinkedIn)."""
-    shares = defaultdict(int)
+    shares: defaultdict[int, int] = defaultdict(int)
     for share in planned:
         shares[share.sharer.employee.pk] += 1
-    given, total = defaultdict(float), 0
+    given, total = defaultdict[str, float](float), 0
     for sharer in sorted(sharers, key=lambda s: (-shares[s.employee.pk], s.employee.pk)):
         total += shares[sharer.employee.pk]
         sharer.favourite = max(NETWORK_WEIGHTS, key=lambda n: NETWORK_WEIGHTS[n] * total - given[n])
@@ -491,6 +494,7 @@ def _write_text(rng: random.Random, share: Planned, texts: dict, titles: dict) -
     """The suggested text for the network in the sharer's language (else the title and the
     link); about 45 % make it their own."""
     item, network = share.item, share.network
+    assert item is not None  # chosen before the text is written
     language = share.sharer.employee.language
     language = language if language in OPENERS else "en"
     title = item.title if item.language == language else titles.get((item.pk, language), item.title)
@@ -520,6 +524,7 @@ def _write_text(rng: random.Random, share: Planned, texts: dict, titles: dict) -
 
 def _clicks(rng: random.Random, share: Planned, cutoff) -> None:
     sharer, network = share.sharer, share.network
+    assert share.item is not None  # chosen before it is clicked
     edited = share.distance > 0
     reach = 5.5 * REACH[network] * sharer.reach * (1.3 if share.item.featured else 1.0)
     expected = reach * (EDIT_UPLIFT if edited else 1.0) * rng.lognormvariate(-0.45, 0.95)
@@ -621,6 +626,7 @@ def _conversions(rng: random.Random, shares: list[Planned], cutoff) -> None:
     """~3 % of human clicks lead to an application, a lead or a signup on the website, mostly in
     the same visit, some on a later one within the attribution window."""
     for share in shares:
+        assert share.item is not None  # every planned share has its item by now
         goal = share.item.goal
         kind = CONVERSION_KIND.get(goal, "signup")
         rate = CONVERSION_RATE.get(goal, 0.03)
@@ -646,6 +652,7 @@ def _conversions(rng: random.Random, shares: list[Planned], cutoff) -> None:
                 if c.kind == Click.Kind.HUMAN and c.at <= cutoff - timedelta(hours=1)
             ]
             if humans:
+                assert share.item is not None
                 index = humans[0]
                 kind = CONVERSION_KIND.get(share.item.goal, "signup")
                 at = share.clicks[index].at + timedelta(minutes=rng.uniform(3, 50))
@@ -676,7 +683,7 @@ def _save(rng: random.Random, shares: list[Planned]) -> tuple[int, int]:
     for plan, row in zip(shares, rows, strict=True):
         _audience_and_engagement(plan, row)
     Share.objects.bulk_create(rows, batch_size=500)
-    codes, tokens = set(), set()
+    codes, tokens = set[str](), set[str]()
     links = [
         TrackedLink(share=row, code=_unique(rng, codes, 48), created_at=row.created_at)
         for row in rows
@@ -695,7 +702,7 @@ def _save(rng: random.Random, shares: list[Planned]) -> tuple[int, int]:
     Click.objects.bulk_create(clicks, batch_size=1000)
 
     # The demo company reports conversions from its server (signed), so they pay points.
-    conversions, numbers = [], defaultdict(int)
+    conversions, numbers = [], defaultdict[str, int](int)
     for share, link, first in zip(shares, links, owners, strict=True):
         for index, kind, value, at in share.conversions:
             numbers[kind] += 1

@@ -62,6 +62,7 @@ class ShareForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         direct = bool(data.get("when"))
         if data.get("network") == "mastodon" and not data.get("mastodon_instance") and not direct:
             self.add_error("mastodon_instance", _("Which Mastodon server are you on?"))
@@ -128,6 +129,7 @@ class EngagementForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not self.errors and all(v is None for v in data.values()):
             raise forms.ValidationError(_("Enter at least one figure."))
         return data

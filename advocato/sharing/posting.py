@@ -179,7 +179,7 @@ def release_held(account: NetworkAccount) -> int:
             error="",
             changed_at=now,
         )
-        transaction.on_commit(lambda pk=share.pk, at=at: queue(pk, at))
+        transaction.on_commit(functools.partial(queue, share.pk, at))
     return len(held)
 
 
@@ -369,7 +369,7 @@ def _retry_later(share: Share, token: str, error: Transient) -> str:
         }
         _finish(share, token, PostState.FAILED, message)
         return "failed"
-    wait = BACKOFF[min(share.attempts - 1, len(BACKOFF) - 1)]
+    wait: float = BACKOFF[min(share.attempts - 1, len(BACKOFF) - 1)]
     if error.retry_after is not None:
         wait = min(max(error.retry_after, 1), MAX_RETRY_AFTER)
     now = timezone.now()

@@ -4,6 +4,7 @@ advocate's own shares, and an item's results for curators and analysts."""
 from __future__ import annotations
 
 import json
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -201,7 +202,8 @@ def _results(shares):
     ids = [s.link.pk for s in shares if hasattr(s, "link")]
     counts = {
         row["link_id"]: row
-        for row in Click.objects.filter(link_id__in=ids)
+        # After values() the name is free (django-stubs sees Click.conversions, the relation).
+        for row in Click.objects.filter(link_id__in=ids)  # type: ignore[no-redef]
         .values("link_id")
         .annotate(
             clicks=Count("pk", filter=Q(kind=Click.Kind.HUMAN), distinct=True),
@@ -368,7 +370,7 @@ def enter_engagement(request, pk: int):
                 status=400,
             )  # fmt: skip
         for error in form.non_field_errors() + [e for f in form.errors.values() for e in f]:
-            messages.error(request, error)
+            messages.error(request, str(error))  # already a str: ErrorList yields messages
         return redirect("sharing:mine")
     posting.save_engagement(share, Engagement(**form.cleaned_data), Source.ADVOCATE)
     messages.success(request, _("Thank you — your figures are saved."))
@@ -414,6 +416,7 @@ def network_connect(request, network: str):
     employee = request.employee
     base = request.build_absolute_uri("/")
     try:
+        form: BlueskyConnectForm | MastodonConnectForm
         if network == "bluesky":
             form = BlueskyConnectForm(request.POST)
             if not form.is_valid():
@@ -511,7 +514,7 @@ def network_audience(request, network: str):
 @role_required("admin")
 def network_apps(request):
     """The company's apps on each network (client id and secret), entered by an admin."""
-    forms = []
+    forms: list[dict[str, Any]] = []
     saved = False
     for code, label in DIRECT_NETWORKS:
         instance = NetworkApp.objects.filter(network=code).first() or NetworkApp(network=code)

@@ -108,7 +108,7 @@ def set_language(request):
 def media(request, path: str):
     from django.views.static import serve
 
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 @employee_required

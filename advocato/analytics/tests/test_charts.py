@@ -16,9 +16,12 @@ def parse(svg):
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
     assert root.get("viewBox", "").startswith("0 0 ")
-    title_id, desc_id = root.get("aria-labelledby").split()
-    assert root.find(f"{SVG}title").get("id") == title_id
-    assert root.find(f"{SVG}desc").get("id") == desc_id
+    labelledby = root.get("aria-labelledby")
+    assert labelledby is not None
+    title_id, desc_id = labelledby.split()
+    title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+    assert title is not None and title.get("id") == title_id
+    assert desc is not None and desc.get("id") == desc_id
     return root
 
 
@@ -121,7 +124,7 @@ def test_hbars_draw_a_target_marker():
 
 
 def test_heatmap_outlines_the_best_cell_and_labels_hours():
-    cells = [[None] * 24 for _ in range(7)]
+    cells: list[list[float | None]] = [[None] * 24 for _ in range(7)]
     cells[1][8] = 0.05
     cells[3][14] = 0.01
     days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]

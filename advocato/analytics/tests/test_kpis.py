@@ -414,9 +414,9 @@ def test_filters_by_department_network_topic_goal_and_language(org):
         (engineering, hiring_en, "linkedin", 4),
         (engineering, hiring_en, "mastodon", 8),
     ]
-    for employee, item, network, clicks in counts:
+    for employee, item, network, n_clicks in counts:
         share = make_share(employee, item, local(2026, 3, 2, 9), network=network)
-        for n in range(clicks):
+        for n in range(n_clicks):
             click(share, local(2026, 3, 2, 10 + n), visitor=f"v{n}")
     rollups.fill()
 

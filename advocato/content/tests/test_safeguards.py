@@ -1,6 +1,8 @@
 """Safeguards in the content library: the schedule never jams, approved words are not changed
 behind the reviewer's back, one odd feed entry cannot block a feed, and targeting fails closed."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,11 +21,11 @@ pytestmark = pytest.mark.django_db
 def test_a_scheduled_item_whose_window_passed_expires_and_does_not_jam_the_rest(admin):
     now = timezone.now()
     stuck = ContentItem.objects.create(
-        title="Missed", status=Status.SCHEDULED, publish_at=now - timezone.timedelta(days=3),
-        expire_at=now - timezone.timedelta(days=1),
+        title="Missed", status=Status.SCHEDULED, publish_at=now - timedelta(days=3),
+        expire_at=now - timedelta(days=1),
     )  # fmt: skip
     due = ContentItem.objects.create(
-        title="Due", status=Status.SCHEDULED, publish_at=now - timezone.timedelta(minutes=1)
+        title="Due", status=Status.SCHEDULED, publish_at=now - timedelta(minutes=1)
     )
     assert services.run_schedule() == (1, 1)
     stuck.refresh_from_db()
@@ -39,7 +41,8 @@ def test_a_curator_changing_an_approved_item_sends_it_back_to_review(login, cura
     login(curator).post(reverse("content:edit", args=[item.pk]), item_data(title="New words"))
     item.refresh_from_db()
     assert item.status == Status.IN_REVIEW and item.title == "New words"
-    assert item.history.first().comment.startswith("Changed after approval")
+    change = item.history.first()
+    assert change is not None and change.comment.startswith("Changed after approval")
     # An admin's correction stays live.
     item.status = Status.PUBLISHED
     item.save()

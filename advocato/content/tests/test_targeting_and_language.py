@@ -1,5 +1,7 @@
 """Who sees what, and in which words."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -72,8 +74,8 @@ def test_team_targeting(db):
 def test_unpublished_future_and_expired_items_are_hidden(advocate):
     now = timezone.now()
     published("Live")
-    published("Later", publish_at=now + timezone.timedelta(hours=1))
-    published("Gone", expire_at=now - timezone.timedelta(minutes=1))
+    published("Later", publish_at=now + timedelta(hours=1))
+    published("Gone", expire_at=now - timedelta(minutes=1))
     ContentItem.objects.create(title="Draft", status=Status.DRAFT)
     ContentItem.objects.create(title="Waiting", status=Status.IN_REVIEW)
     assert titles(advocate) == {"Live"}
@@ -81,9 +83,9 @@ def test_unpublished_future_and_expired_items_are_hidden(advocate):
 
 def test_featured_first_then_newest(advocate):
     now = timezone.now()
-    published("Old", published_at=now - timezone.timedelta(days=3))
+    published("Old", published_at=now - timedelta(days=3))
     published("New", published_at=now)
-    published("Featured old", featured=True, published_at=now - timezone.timedelta(days=9))
+    published("Featured old", featured=True, published_at=now - timedelta(days=9))
     assert [i.title for i in services.feed_for(advocate)] == ["Featured old", "New", "Old"]
 
 

@@ -1,5 +1,7 @@
 """The review workflow: who may move an item where, and the schedule."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.utils import timezone
@@ -61,23 +63,24 @@ def test_sending_back_needs_a_comment(draft, curator, admin):
         services.transition(draft, Status.DRAFT, admin)
     item = services.transition(draft, Status.DRAFT, admin, "Add the customer's quote, please.")
     assert item.status == Status.DRAFT
-    assert item.history.first().comment == "Add the customer's quote, please."
+    change = item.history.first()
+    assert change is not None and change.comment == "Add the customer's quote, please."
 
 
 def test_scheduled_items_publish_and_expire_on_time(draft, curator, admin):
     start = timezone.now()
-    draft.publish_at = start + timezone.timedelta(hours=2)
-    draft.expire_at = start + timezone.timedelta(days=1)
+    draft.publish_at = start + timedelta(hours=2)
+    draft.expire_at = start + timedelta(days=1)
     draft.save()
     services.transition(draft, Status.IN_REVIEW, curator)
     assert services.approve(draft, admin).status == Status.SCHEDULED
-    with time_machine.travel(start + timezone.timedelta(hours=1)):
+    with time_machine.travel(start + timedelta(hours=1)):
         assert services.run_schedule() == (0, 0)
-    with time_machine.travel(start + timezone.timedelta(hours=3)):
+    with time_machine.travel(start + timedelta(hours=3)):
         assert services.run_schedule() == (1, 0)
         draft.refresh_from_db()
         assert draft.status == Status.PUBLISHED
-    with time_machine.travel(start + timezone.timedelta(days=2)):
+    with time_machine.travel(start + timedelta(days=2)):
         assert services.run_schedule() == (0, 1)
         draft.refresh_from_db()
         assert draft.status == Status.EXPIRED

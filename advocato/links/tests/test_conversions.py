@@ -3,6 +3,7 @@ the company's own website or signed requests."""
 
 import json
 import time
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -65,9 +66,9 @@ def test_without_an_id_the_same_type_from_the_same_click_counts_once(client, cli
 
 def test_the_attribution_window(client, click, origins, settings):
     settings.ATTRIBUTION_WINDOW_DAYS = 30
-    with time_machine.travel(timezone.now() + timezone.timedelta(days=29)):
+    with time_machine.travel(timezone.now() + timedelta(days=29)):
         assert post(client, {"token": click.token, "type": "lead", "id": "a"}).status_code == 201
-    with time_machine.travel(timezone.now() + timezone.timedelta(days=31)):
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
         late = post(client, {"token": click.token, "type": "lead", "id": "b"})
     assert late.status_code == 422 and "30 days" in late.json()["error"]
 

@@ -129,7 +129,9 @@ def test_destinations_edge_cases(advocate, url, starts):
         title="T", url=url, status="published", published_at=timezone.now()
     )
     share = sharing.start_share(advocate, item, "x", "t")
-    destination = services.destination(services.link_info(share.link.code), "tokentoken12")
+    info = services.link_info(share.link.code)
+    assert info is not None
+    destination = services.destination(info, "tokentoken12")
     assert destination.startswith(starts)
     assert "old" not in destination and "summer" not in destination
 

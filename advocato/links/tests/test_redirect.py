@@ -1,5 +1,6 @@
 """The redirect: where it sends people, what it records, and what it never does."""
 
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -88,7 +89,7 @@ def test_a_revoked_link_is_gone(client, share):
 
 def test_an_expired_item_still_redirects(client, share):
     ContentItem.objects.filter(pk=share.item_id).update(
-        status="expired", expire_at=timezone.now() - timezone.timedelta(days=1)
+        status="expired", expire_at=timezone.now() - timedelta(days=1)
     )
     assert follow(client, share).status_code == 302
 
@@ -130,14 +131,14 @@ def test_the_same_visitor_hashes_the_same_today_and_differently_tomorrow(client,
     follow(client, share, REMOTE_ADDR="198.51.100.9")
     visitors = list(Click.objects.order_by("pk").values_list("visitor", flat=True))
     assert visitors[0] == visitors[1] != visitors[2]
-    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+    tomorrow = timezone.localdate() + timedelta(days=1)
     assert services.visitor_hash("203.0.113.7", CHROME, tomorrow) != visitors[0]
 
 
 def test_old_salts_are_forgotten(share):
     today = timezone.localdate()
     for days in range(4):
-        services.daily_salt(today - timezone.timedelta(days=days))
+        services.daily_salt(today - timedelta(days=days))
     assert services.forget_old_salts(today) == 2
 
 

@@ -2,6 +2,7 @@
 the friendly 404 and the sharer's own click all work there."""
 
 from io import BytesIO
+from typing import Any
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -19,7 +20,7 @@ def call(path: str, **headers):
     environ = {"PATH_INFO": path, "HTTP_USER_AGENT": CHROME, "wsgi.input": BytesIO(), **headers}
     setup_testing_defaults(environ)
     environ["HTTP_HOST"] = "localhost"
-    result = {}
+    result: dict[str, Any] = {}
 
     def start_response(status, response_headers, exc_info=None):
         result["status"] = int(status.split()[0])

@@ -15,6 +15,8 @@ def test_most_shared_content_is_in_the_page_not_the_title(login, analyst, advoca
     Share.objects.create(employee=advocate, item=item, network="linkedin", text="Se her",
                          status="confirmed", confirmed_at=timezone.now())  # fmt: skip
     html = login(analyst).get(reverse("analytics:adoption")).content.decode()
-    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    match = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert match is not None
+    title = match.group(1)
     assert "Havvind" not in title and "<" not in title
     assert "Havvind i Nordsøen" in html.split("</title>", 1)[1]

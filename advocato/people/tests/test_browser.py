@@ -48,7 +48,9 @@ def test_admin_invites_and_employee_joins_in_danish(browser, live_server, admin,
 
     (message,) = smtp_settings.messages
     text = message.get_body(preferencelist=("plain",)).get_content()
-    link = re.search(r"http://\S+/invite/\S+/", text).group(0)
+    match = re.search(r"http://\S+/invite/\S+/", text)
+    assert match is not None
+    link = match.group(0)
     assert link.startswith(live_server.url)
 
     phone = browser.new_context(

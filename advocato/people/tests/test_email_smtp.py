@@ -30,7 +30,9 @@ def test_invitation_arrives_over_smtp_and_its_link_creates_the_account(
     assert "Advocato" in message["Subject"]
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
-    url = re.search(r"http://testserver(/invite/[^/\s]+/)", text).group(1)
+    match = re.search(r"http://testserver(/invite/[^/\s]+/)", text)
+    assert match is not None
+    url = match.group(1)
     assert url in html
 
     client.logout()

@@ -16,7 +16,9 @@ from advocato.people.models import Employee, Invitation
 
 
 def link_from(message) -> str:
-    return re.search(r"https?://\S+/invite/\S+/", message.body).group(0)
+    match = re.search(r"https?://\S+/invite/\S+/", message.body)
+    assert match is not None
+    return match.group(0)
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ class TestInviting:
             )  # fmt: skip
         ida = Employee.objects.get(email="ida.holm@example.com")
         assert response["Location"] == reverse("people:detail", args=[ida.pk])
-        assert ida.team.department.name == "Sales" and ida.user is None
+        assert ida.team is not None and ida.team.department.name == "Sales" and ida.user is None
         assert ida.status == "pending"
         (message,) = mail.outbox
         assert message.to == ["ida.holm@example.com"]
@@ -210,6 +212,7 @@ class TestAuditLog:
         )  # fmt: skip
         entry = AuditEntry.objects.filter(object_type="people.Employee", action="update").get()
         assert entry.actor == admin.user
+        assert entry.before is not None and entry.after is not None
         assert entry.before["role"] == "advocate" and entry.after["role"] == "curator"
         assert ("title", "", "Key Account Manager") in entry.changes()
         page = client.get(reverse("shell:audit")).content.decode()

@@ -203,8 +203,8 @@ class TestImportPages:
             "sofie.lund@example.com",
         }
         lars = Employee.objects.get(email="lars.berg@example.com")
-        assert lars.manager.email == "ida.holm@example.com"
-        assert lars.language == "nb" and lars.location.name == "Oslo"
+        assert lars.manager is not None and lars.manager.email == "ida.holm@example.com"
+        assert lars.language == "nb" and lars.location is not None and lars.location.name == "Oslo"
         assert set(Group.objects.values_list("name", flat=True)) == {"Sales Nordics", "Ambassadors"}
         assert sorted(m.to[0] for m in mail.outbox) == sorted(emails - {admin.email})
 
@@ -260,7 +260,7 @@ def test_one_failing_email_does_not_stop_the_rest_of_an_import(
 ):
     staged = services.stage_invite_import(uploaded_by=admin, filename="a.csv", data=GOOD.encode())
     real = services.deliver_invitation
-    failed = []
+    failed: list[int] = []
 
     def flaky(invitation_id, base_url="", connection=None):
         if not failed:

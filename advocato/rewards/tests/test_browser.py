@@ -69,7 +69,9 @@ def test_share_click_points_rank_redeem_approve(
     dialog = popup.value
     dialog.wait_for_load_state()
     text = parse_qs(urlsplit(dialog.url).query)["text"][0]
-    tracked = re.search(r"https?://\S+/l/[A-Za-z0-9_-]{8}", text).group(0)
+    match = re.search(r"https?://\S+/l/[A-Za-z0-9_-]{8}", text)
+    assert match is not None
+    tracked = match.group(0)
     dialog.close()
     page.get_by_role("button", name="Yes, I posted it").click()
 

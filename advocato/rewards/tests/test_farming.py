@@ -147,7 +147,8 @@ def test_a_minute_with_more_clicks_than_an_audience_makes_is_held(advocate, org)
     services.fold()
     entries = PointEntry.objects.filter(kind="click")
     assert set(entries.values_list("reason", flat=True)) == {"held"}
-    assert "35 clicks on this share within a minute" in entries.first().note
+    first = entries.first()
+    assert first is not None and "35 clicks on this share within a minute" in first.note
     assert click_points(advocate) == 0
 
 

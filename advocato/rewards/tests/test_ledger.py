@@ -99,7 +99,7 @@ def test_rule_change_mid_period_applies_from_then_on(advocate, org):
         f"click:{after.pk}": (5, ""),
     }
     old, new = PointEntry.objects.get(click=early).rules, PointEntry.objects.get(click=after).rules
-    assert old != new and new.click_points == 5
+    assert new is not None and old != new and new.click_points == 5
 
 
 def test_replays_and_overlapping_runs_count_once(advocate, org):
@@ -178,7 +178,8 @@ def test_weekly_streak_and_its_badges(advocate, org):
     services.fold(now=mondays[-1] + timedelta(days=8))
     streaks = PointEntry.objects.filter(kind="streak").order_by("at")
     assert [e.points for e in streaks] == [10, 10, 10]  # weeks 2, 3 and 4 of the streak
-    assert streaks.last().note == "4"  # weeks in a row
+    last = streaks.last()
+    assert last is not None and last.note == "4"  # weeks in a row
     badges = set(BadgeAward.objects.filter(employee=advocate).values_list("badge", flat=True))
     assert {"first_share", "streak_4"} <= badges
     services.fold(now=mondays[-1] + timedelta(days=9))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -151,7 +152,7 @@ def _run(org, people, events, changes, splits, reverse_every):
         for e in range(2)
         for i in range(3)
     }
-    made = [
+    made: list[tuple[Any, ...]] = [
         ("share", s, people[e].pk, items[i], "linkedin", s.confirmed_at, 0)
         for (e, i), s in base.items()
     ]
@@ -198,7 +199,7 @@ def _run(org, people, events, changes, splits, reverse_every):
     assert actual == expected
 
     # Corrections: reversing entries, never edits.
-    reversed_points = defaultdict(int)
+    reversed_points: defaultdict[int, int] = defaultdict(int)
     earning = PointEntry.objects.filter(points__gt=0, kind__in=["share", "click", "conversion"])
     for n, entry in enumerate(earning.order_by("id")):
         if n % reverse_every == 0:

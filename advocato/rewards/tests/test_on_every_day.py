@@ -27,11 +27,13 @@ def test_today_is_the_companys_day_and_periods_follow_each_other(moment, org):
     assert start <= timezone.now() < end
     for kind, lengths in LENGTHS.items():
         now = periods.period(kind, today)
+        previous, following = now.previous(), now.next()
+        assert now.first and now.last and previous and previous.last and following, kind
         assert now.contains(today), kind
         assert (now.last - now.first).days + 1 in lengths, kind
-        assert now.previous().last + timedelta(days=1) == now.first, kind
-        assert now.next().first == now.last + timedelta(days=1), kind
-        assert now.previous().next() == now, kind
+        assert previous.last + timedelta(days=1) == now.first, kind
+        assert following.first == now.last + timedelta(days=1), kind
+        assert previous.next() == now, kind
 
 
 def test_a_click_made_now_counts_in_this_weeks_months_and_quarters_board(
@@ -47,7 +49,9 @@ def test_a_click_made_now_counts_in_this_weeks_months_and_quarters_board(
         assert [(r.name, r.value) for r in clicks.rows][:1] == [("Anna Holm", 1)], kind
         shares = leaderboards.board(advocate, today, kind, Metric.SHARES)
         assert shares.total == 2, kind
-    last_week = periods.period("week", today).previous().first
+    previous = periods.period("week", today).previous()
+    assert previous is not None and previous.first is not None
+    last_week = previous.first
     assert leaderboards.board(advocate, last_week, "week", Metric.SHARES).total == 0
 
 

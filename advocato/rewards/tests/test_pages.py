@@ -1,7 +1,7 @@
 """Every rewards page for every role (allowed or 403), and bad input: a clear message, nothing
 changed, never a 500."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -252,7 +252,7 @@ def test_admin_takes_points_back_with_a_reason(client, admin, advocate, org):
 
 def test_employee_of_the_month_is_proposed_and_confirmed(client, admin, advocate, org):
     last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=15)
-    at = timezone.make_aware(timezone.datetime.combine(last_month, timezone.datetime.min.time()))
+    at = timezone.make_aware(datetime.combine(last_month, datetime.min.time()))
     make_share(advocate, make_item(), at=at)
     services.fold()
     client.force_login(admin.user)

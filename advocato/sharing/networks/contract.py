@@ -4,7 +4,10 @@ HTTP: each network's tests subclass `NetworkContract` with its `network` set."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +24,7 @@ def post_text(item) -> str:
 
 class NetworkContract:
     network = ""
+    committed: Callable[[], AbstractContextManager[Any]]  # set by the `commits` fixture
     refreshable = False  # the network renews tokens by itself (X, Bluesky)
 
     @pytest.fixture(autouse=True)
@@ -94,7 +98,7 @@ class NetworkContract:
         )  # fmt: skip
         assert response.status_code == 302, response.content.decode()[:3000]
         share = Share.objects.get()
-        assert share.post_state == PostState.SCHEDULED
+        assert share.post_state == PostState.SCHEDULED and share.scheduled_for is not None
         assert abs((share.scheduled_for - at).total_seconds()) < 1
         assert posting.post_due() == {}
         assert fake.posts == {}

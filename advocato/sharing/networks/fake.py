@@ -39,6 +39,12 @@ class Request:
     match: re.Match | None = None
 
     @property
+    def route(self) -> re.Match:
+        """The route's match, for a handler (it is set before a handler is called)."""
+        assert self.match is not None
+        return self.match
+
+    @property
     def json(self) -> Any:
         try:
             return json.loads(self.body or b"{}")

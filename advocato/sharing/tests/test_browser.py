@@ -70,7 +70,9 @@ def test_share_click_and_convert(browser, live_server, site, advocate, settings)
     popup.value.wait_for_load_state()
     (dialog,) = dialogs
     shared_text = parse_qs(urlsplit(dialog).query)["text"][0]
-    tracked = re.search(r"https?://\S+/l/[A-Za-z0-9_-]{8}", shared_text).group(0)
+    match = re.search(r"https?://\S+/l/[A-Za-z0-9_-]{8}", shared_text)
+    assert match is not None
+    tracked = match.group(0)
     assert shared_text.startswith("My team keeps 900 turbines turning")
     assert f"{site.url}/jobs/42" not in shared_text
     page.get_by_role("button", name="Yes, I posted it").click()

@@ -66,7 +66,7 @@ def test_connect_mastodon_schedule_and_see_it_posted(browser, live_server, start
         stop.set()
         thread.join(10)
     share = Share.objects.get()
-    assert share.confirmed_at >= at - timedelta(seconds=1)
+    assert share.confirmed_at is not None and share.confirmed_at >= at - timedelta(seconds=1)
     (post,) = fake.posts.values()
     assert page.locator("#permalink").get_attribute("href") == f"{fake.url}/@anna/{post['id']}"
     assert f"/l/{share.link.code}" in post["text"]

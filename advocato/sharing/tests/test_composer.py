@@ -182,6 +182,7 @@ def test_my_shares_counts_by_hand(login, client, advocate, item, settings):
     )
     client.get(f"/l/{code}", HTTP_USER_AGENT="curl/8.4.0")
     click = Click.objects.filter(kind="human").first()
+    assert click is not None
     Conversion.objects.create(
         click=click, link=click.link, kind="lead", external_id="1", source="server"
     )

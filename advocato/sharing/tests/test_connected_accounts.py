@@ -136,6 +136,7 @@ def test_analyst_imports_engagement_csv(login, analyst, advocate, item):
     again.name = "figures.csv"
     assert admin_client.post("/shares/engagement/import/", {"file": again}).status_code == 302
     entry = AuditEntry.objects.get(object_type="sharing.Share", object_id=str(share.pk))
+    assert entry.before is not None and entry.after is not None
     assert (entry.before["reactions"], entry.after["reactions"]) == (12, 14)
 
 
@@ -213,6 +214,7 @@ def test_cancel_a_scheduled_post(start_fake, login, advocate, item):
     client = login(advocate)
     connect(client, "mastodon", fake)
     share = posting.schedule_share(advocate, item, "mastodon", f"Read {item.url}", "", "best")
+    assert share.scheduled_for is not None
     assert share.post_state == PostState.SCHEDULED and share.scheduled_for > timezone.now()
     assert client.post(f"/shares/{share.pk}/cancel/").status_code == 302
     share.refresh_from_db()

@@ -10,21 +10,25 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from advocato.people.models import Employee
 
 _serial = itertools.count(1)
 
 
 @dataclass
 class World:
-    admin: object
-    curator: object
-    analyst: object
-    manager: object
-    advocate: object
-    colleague: object
+    admin: Employee
+    curator: Employee
+    analyst: Employee
+    manager: Employee
+    advocate: Employee
+    colleague: Employee
     items: list = field(default_factory=list)
     shares: list = field(default_factory=list)
     people: list = field(default_factory=list)
@@ -55,6 +59,7 @@ def grow(world: World, n: int) -> World:
     batch = next(_serial)
     tag = f"b{batch}"
     sales = world.advocate.department
+    assert sales is not None  # the advocate persona works in Sales
     departments = [sales] + [
         Department.objects.get_or_create(name=name)[0]
         for name in ("Engineering", "Finance", "Operations")

@@ -215,14 +215,20 @@ def dataset(world):
     policy_draft = PolicyVersion.objects.create(number=2, body_en="Share, and say so.")
     report = next(p for p in world.people if p.manager_id == world.manager.pk and p.user_id)
     scorecard_of = {"manager": report, "analyst": world.advocate, "admin": world.advocate}
+    group, source, reward = (
+        Group.objects.first(),
+        FeedSource.objects.first(),
+        Reward.objects.first(),
+    )
+    assert group is not None and source is not None and reward is not None  # grow() makes them
     objects = {
         "people:import_report": lambda role: [(staged.pk,)],
         "people:detail": lambda role: [(invitee.pk,)],
-        "people:group_edit": lambda role: [(Group.objects.first().pk,)],
+        "people:group_edit": lambda role: [(group.pk,)],
         "people:accept": lambda role: [(people.invitation_token(invitation),)],
         "content:item": lambda role: [(item.pk,)],
         "content:edit": lambda role: [(draft.pk,)],
-        "content:source": lambda role: [(FeedSource.objects.first().pk,)],
+        "content:source": lambda role: [(source.pk,)],
         "sharing:compose": lambda role: [(item.pk,)],
         "sharing:handoff": lambda role: [(shares[role].pk,), (posted[role].pk,)],
         "sharing:item_results": lambda role: [(item.pk,)],
@@ -231,7 +237,7 @@ def dataset(world):
         "rewards:employee_points": lambda role: [(world.advocate.pk,)],
         "rewards:challenge": lambda role: [(challenge.pk,)],
         "rewards:challenge_edit": lambda role: [(challenge.pk,)],
-        "rewards:reward_edit": lambda role: [(Reward.objects.first().pk,)],
+        "rewards:reward_edit": lambda role: [(reward.pk,)],
         "enablement:edit": lambda role: [(policy_draft.number,)],
         "enablement:acceptances": lambda role: [(policy.number,)],
     }
@@ -326,8 +332,10 @@ def test_skipped_urls_are_not_pages(client, dataset, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "pixel.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     year, quarter = evaluation.recent_quarters()[0]
+    minted = TrackedLink.objects.order_by("-pk").first()
+    assert minted is not None
     samples = {
-        "links:follow": (TrackedLink.objects.order_by("-pk").first().code,),  # minted
+        "links:follow": (minted.code,),
         "analytics:export": ("kpis", "csv"),
         "analytics:evaluation_pdf": (year, quarter),
         "media": ("pixel.png",),

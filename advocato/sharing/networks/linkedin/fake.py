@@ -376,7 +376,7 @@ class FakeLinkedIn(FakeNetwork):
     def delete_post(self, request: Request):
         user = self.current_user(request)
         self._versioned(request)
-        urn = unquote(request.match["urn"])
+        urn = unquote(request.route["urn"])
         with self.lock:
             post = self.posts.get(urn)
             if post is not None and (

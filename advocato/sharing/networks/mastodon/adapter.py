@@ -69,7 +69,7 @@ class MastodonAdapter(OAuthAdapter):
                 return _positive(maximum), _positive(per_url)
         return None, None
 
-    def revoke(self, account, *, client_id: str, client_secret: str) -> None:
+    def revoke(self, account, *, client_id: str = "", client_secret: str = "") -> None:
         """`POST /oauth/revoke`: the token stops working on the server too."""
         self.call(
             "POST",

@@ -22,6 +22,7 @@ import re
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ..fake import FakeNetwork, Reply, Request
 
@@ -83,7 +84,7 @@ class FakeMastodon(FakeNetwork):
                     "Redirect URI must be an absolute URI."
                 },
             )
-        app = {
+        app: dict[str, Any] = {
             "id": self.new_id(),
             "name": form["client_name"],
             "website": form.get("website"),
@@ -208,14 +209,14 @@ class FakeMastodon(FakeNetwork):
 
     def status(self, request: Request):
         self.current_user(request)
-        post = self.posts.get(request.match["id"])
+        post = self.posts.get(request.route["id"])
         if post is None:
             raise Reply(404, {"error": "Record not found"})
         return self._status(post)
 
     def account_statuses(self, request: Request):
         self.current_user(request)
-        mine = [p for p in self.posts.values() if p["user"] == request.match["id"]]
+        mine = [p for p in self.posts.values() if p["user"] == request.route["id"]]
         return [self._status(p) for p in mine[::-1][: int(request.query.get("limit", 20))]]
 
     def length(self, text: str) -> int:
@@ -226,7 +227,7 @@ class FakeMastodon(FakeNetwork):
     def delete_status(self, request: Request):
         user = self.current_user(request)
         with self.lock:
-            post = self.posts.get(request.match["id"])
+            post = self.posts.get(request.route["id"])
             if post is None or post["user"] != user.id:
                 raise Reply(404, {"error": "Record not found"})
             status = self._status(post)

@@ -209,7 +209,7 @@ class FakeX(FakeNetwork):
     def user_tweets(self, request: Request):
         user = self.current_user(request)
         self._reads_allowed()
-        if request.match["id"] != user.id:
+        if request.route["id"] != user.id:
             raise Reply(
                 403,
                 {"title": "Forbidden", "status": 403, "detail": "Forbidden", "type": "about:blank"},
@@ -226,7 +226,7 @@ class FakeX(FakeNetwork):
     def tweet(self, request: Request):
         self.current_user(request)
         self._reads_allowed()
-        post = self.posts.get(request.match["id"])
+        post = self.posts.get(request.route["id"])
         if post is None:
             return {
                 "errors": [
@@ -256,7 +256,7 @@ class FakeX(FakeNetwork):
     def delete_tweet(self, request: Request):
         user = self.current_user(request)
         with self.lock:
-            post = self.posts.get(request.match["id"])
+            post = self.posts.get(request.route["id"])
             if post is not None and post["user"] != user.id:
                 raise Reply(
                     403,

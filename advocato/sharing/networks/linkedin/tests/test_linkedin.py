@@ -1,5 +1,7 @@
 """LinkedIn against its local fake: the shared contract, plus the Posts API's own rules."""
 
+from datetime import timedelta
+
 import pytest
 
 from ...contract import NetworkContract, post_text
@@ -29,7 +31,7 @@ class TestLinkedIn(NetworkContract):
         share = self.schedule(advocate, item)
         share.refresh_from_db()
         fake.engage(share.external_id, impressions=900, reached=610, likes=4)
-        posting.refresh_due_engagement(timezone.now() + timezone.timedelta(hours=2))
+        posting.refresh_due_engagement(timezone.now() + timedelta(hours=2))
         share.refresh_from_db()
         assert (share.impressions, share.members_reached, share.reactions) == (900, 610, 4)
 
@@ -86,7 +88,6 @@ class TestLinkedIn(NetworkContract):
 
     def test_retry_without_the_author_finder_still_posts(self, fake, account, advocate, item):
         import time_machine
-        from django.utils import timezone
 
         from .... import posting
         from ....models import PostState
@@ -96,7 +97,7 @@ class TestLinkedIn(NetworkContract):
         share = self.schedule(advocate, item)
         share.refresh_from_db()
         assert share.post_state == PostState.SCHEDULED
-        with time_machine.travel(share.scheduled_for + timezone.timedelta(seconds=1)):
+        with time_machine.travel(share.scheduled_for + timedelta(seconds=1)):
             assert posting.post_due() == {"posted": 1}
         share.refresh_from_db()
         assert share.post_state == PostState.POSTED, share.error
@@ -145,10 +146,15 @@ class TestLinkedIn(NetworkContract):
             True, True, False
         )  # fmt: skip
         from ...base import adapter_for
+        from ..adapter import LinkedInAdapter
 
-        assert adapter_for("linkedin").scopes() == ["openid", "profile", "w_member_social"]
+        adapter = adapter_for("linkedin")
+        assert isinstance(adapter, LinkedInAdapter)
+        assert adapter.scopes() == ["openid", "profile", "w_member_social"]
 
     def test_without_member_analytics_figures_are_not_read(self, fake, account, advocate, item):
+        from datetime import timedelta
+
         from django.utils import timezone
 
         from .... import posting
@@ -157,7 +163,7 @@ class TestLinkedIn(NetworkContract):
         share = self.schedule(advocate, item)
         NetworkApp.objects.filter(network="linkedin").update(linkedin_analytics=False)
         calls = len(fake.requests)
-        posting.refresh_due_engagement(timezone.now() + timezone.timedelta(hours=2))
+        posting.refresh_due_engagement(timezone.now() + timedelta(hours=2))
         share.refresh_from_db()
         assert share.engagement_next_at is None and share.engagement_source == ""
         assert len(fake.requests) == calls  # not asked, so no 403 every six hours

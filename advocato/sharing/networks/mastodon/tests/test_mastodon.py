@@ -1,6 +1,8 @@
 """Mastodon against its local fake: the shared contract, plus app registration and the
 Idempotency-Key."""
 
+from datetime import timedelta
+
 import pytest
 
 from ...contract import NetworkContract
@@ -66,7 +68,6 @@ class TestMastodon(NetworkContract):
         self, fake, account, advocate, item, monkeypatch
     ):
         import time_machine
-        from django.utils import timezone
 
         from .... import posting
 
@@ -76,7 +77,7 @@ class TestMastodon(NetworkContract):
         assert share.post_state == "scheduled"
         assert "did not understand" in share.error
         monkeypatch.undo()
-        with time_machine.travel(share.scheduled_for + timezone.timedelta(seconds=1)):
+        with time_machine.travel(share.scheduled_for + timedelta(seconds=1)):
             assert posting.post_due() == {"posted": 1}
         assert len(fake.posts) == 1
 

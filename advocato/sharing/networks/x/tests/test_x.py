@@ -1,5 +1,7 @@
 """X against its local fake: the shared contract, plus PKCE and token rotation."""
 
+from datetime import timedelta
+
 import pytest
 
 from ...contract import NetworkContract
@@ -17,14 +19,14 @@ class TestX(NetworkContract):
         from .... import connections
 
         old_access, old_refresh = account.access_token, account.refresh_token
-        account.expires_at = timezone.now() + timezone.timedelta(minutes=3)
+        account.expires_at = timezone.now() + timedelta(minutes=3)
         account.save()
         assert connections.refresh_expiring_tokens() == 1
         account.refresh_from_db()
         assert account.access_token != old_access
         assert account.refresh_token != old_refresh  # X rotates refresh tokens
         assert old_refresh not in fake.refresh_tokens
-        assert account.expires_at > timezone.now() + timezone.timedelta(hours=1)
+        assert account.expires_at > timezone.now() + timedelta(hours=1)
 
     def test_permalink_names_the_account(self, fake, account, advocate, item):
         share = self.schedule(advocate, item)
