@@ -435,7 +435,7 @@ def team_kudos(request):
 @role_required("admin")
 def employee_of_month(request):
     first = _month(request.GET.get("month", ""))
-    candidates = services.month_candidates(first)
+    candidates = services.month_candidates(first, request.employee)
     chosen = EmployeeOfMonth.objects.filter(month=first).select_related("employee").first()
     form = EmployeeOfMonthForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():

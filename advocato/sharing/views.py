@@ -22,6 +22,8 @@ from advocato.lib import networks
 from advocato.lib.permissions import employee_required, role_required
 from advocato.links import services as links
 from advocato.links.models import Click
+from advocato.people import privacy
+from advocato.people.models import Employee
 
 from . import connections, posting, services
 from .forms import (
@@ -249,10 +251,19 @@ def item_results(request, pk: int):
     )
     by_network: dict[str, dict] = {}
     by_employee: dict[int, dict] = {}
+    # Names through the privacy gate; everyone the viewer may not name is one row, so the
+    # totals still add up.
+    named = set(
+        Employee.objects.filter(
+            privacy.nameable(request.employee), pk__in={s.employee_id for s in shares}
+        ).values_list("pk", flat=True)
+    )
+    others = _("Others, not named")
     for share in shares:
+        person = share.employee_id if share.employee_id in named else 0
         for bucket, key, label in (
             (by_network, share.network, share.get_network_display()),
-            (by_employee, share.employee_id, share.employee.name),
+            (by_employee, person, share.employee.name if person else others),
         ):
             row = bucket.setdefault(key, {"label": label, "shares": 0, "clicks": 0, "unique": 0,
                                           "previews": 0, "conversions": 0})  # fmt: skip
