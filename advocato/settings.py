@@ -179,10 +179,15 @@ MFA_TOTP_ISSUER = "Advocato"
 
 INVITATION_VALID_DAYS = int(os.environ.get("ADVOCATO_INVITATION_DAYS", "14"))
 
-# Fetching pages and feeds never reaches private, loopback or link-local addresses, except the
-# networks listed here (e.g. an intranet, or 127.0.0.1/32 for the demo's own feeds).
+# Fetching pages and feeds (and calling a network's server) never reaches private, loopback or
+# link-local addresses, except the networks listed here (e.g. an intranet) and the exact
+# address:port pairs in ADVOCATO_FETCH_ALLOWED_HOSTS (the demo lists its own web server and
+# its fake networks, nothing else on this machine). The cloud metadata service never.
 FETCH_ALLOWED_NETWORKS = [
     n.strip() for n in os.environ.get("ADVOCATO_FETCH_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+FETCH_ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ADVOCATO_FETCH_ALLOWED_HOSTS", "").split(",") if h.strip()
 ]
 FETCH_USER_AGENT = "Advocato/0.1 (link preview and feed reader)"
 

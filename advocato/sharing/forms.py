@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.forms import https_urls
+from advocato.lib.fetch import validate_fetchable
 from advocato.lib.networks import NETWORKS
 from advocato.people.forms import guard_text_fields
 
@@ -148,6 +149,11 @@ class NetworkAppForm(forms.ModelForm):
         model = NetworkApp
         formfield_callback = https_urls
         fields = ["enabled", "client_id", "base_url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Advocato calls this server: nothing internal is saved (lib.fetch.vet_url).
+        self.fields["base_url"].validators.append(validate_fetchable)
 
     def save(self, commit=True):
         app = super().save(commit=False)
