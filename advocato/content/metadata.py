@@ -22,10 +22,12 @@ from urllib.parse import urljoin, urlsplit
 from django.utils.translation import gettext as _
 
 from advocato.lib.fetch import FetchError, fetch
+from advocato.lib.jsonbody import nesting_depth
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 1000
 FETCH_MAX_BYTES = 3_000_000
+JSON_LD_MAX_DEPTH = 64  # deeper JSON-LD is skipped: json.loads recurses once per level
 # Metadata sits at the top of a page; the rest of a long page is not worth parsing.
 PARSE_MAX_CHARS = 1_000_000
 PARSE_CHUNK_CHARS = 64 * 1024
@@ -360,9 +362,11 @@ def _entities(blocks: list[str]) -> Iterator[dict[str, Any]]:
         raw = block.strip()
         # Some CMSs wrap the JSON in an HTML comment or CDATA markers for old browsers.
         raw = re.sub(r"^(<!--|//\s*<!\[CDATA\[)|(-->|//\s*\]\]>)$", "", raw).strip()
+        if nesting_depth(raw) > JSON_LD_MAX_DEPTH:
+            continue  # a page cannot make the parser recurse until it fails
         try:
             data = json.loads(raw, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         yield from _walk(data)
 

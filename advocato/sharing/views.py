@@ -3,7 +3,6 @@ advocate's own shares, and an item's results for curators and analysts."""
 
 from __future__ import annotations
 
-import json
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from advocato.content import services as content
 from advocato.content.models import ContentItem
 from advocato.lib import networks
+from advocato.lib.jsonbody import JSONBodyError, json_error, parse_json
 from advocato.lib.permissions import employee_required, role_required
 from advocato.links import services as links
 from advocato.links.models import Click
@@ -139,9 +139,9 @@ def check(request, pk: int):
     """Live checks for the composer (JSON): the same rules the server applies on sharing."""
     item = _visible_item(request.employee, pk)
     try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
-        return JsonResponse({"error": _("The body is not valid JSON.")}, status=400)
+        data = parse_json(request.body, max_bytes=300_000, empty={})
+    except JSONBodyError as exc:
+        return json_error(exc)
     if not isinstance(data, dict):
         return JsonResponse({"error": _("Send a network and a text.")}, status=400)
     network, text = data.get("network"), data.get("text")
