@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from advocato.lib.fetch import FetchError, fetch
 from advocato.lib.jsonbody import nesting_depth
+from advocato.lib.text import plain_text
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 1000
@@ -131,8 +132,9 @@ def extract_metadata(html: bytes | str, url: str, charset: str | None = None) ->
     return PageMetadata(
         url=url,
         canonical_url=canonical or url,
-        title=_shorten(title, TITLE_MAX),
-        description=_shorten(description, DESCRIPTION_MAX),
+        # Plain text where we store text: whatever the page's own parsing left, no markup.
+        title=_shorten(plain_text(title, decode=False), TITLE_MAX),
+        description=_shorten(plain_text(description, decode=False), DESCRIPTION_MAX),
         image=image,
         site_name=site_name or _host_name(url),
         language=language,
