@@ -77,6 +77,7 @@ def demo(argv: list[str]) -> int:
     from django.conf import settings
 
     _django("migrate", "--noinput", "--verbosity", "0")
+    _django("createcachetable")
     _django("compiletranslations", "--verbosity", "0")
     seed = ["seeddemo"] + (["--reset"] if args.reset else [])
     _django(*seed)
@@ -142,7 +143,20 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     _setup()
     _django(*argv)
+    if argv[0] == "migrate":
+        # The shared cache's table (rate limits), for a site that moved from Redis to the
+        # database cache after its migrations ran; nothing happens when it exists.
+        _django("createcachetable", "--database", _database_option(argv))
     return 0
+
+
+def _database_option(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg.startswith("--database="):
+            return arg.split("=", 1)[1]
+        if arg == "--database" and i + 1 < len(argv):
+            return argv[i + 1]
+    return "default"
 
 
 if __name__ == "__main__":

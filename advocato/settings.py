@@ -8,7 +8,7 @@ ADVOCATO_HTTPS      0 when served over plain HTTP (the demo); secure cookies/HST
 ADVOCATO_EMAIL_*    SMTP settings (HOST, PORT, USER, PASSWORD, USE_TLS, USE_SSL, FROM)
 ADVOCATO_TIME_ZONE  the company's time zone (default Europe/Copenhagen)
 ADVOCATO_LANGUAGE   default language: en, da or nb
-ADVOCATO_REDIS_URL  use Redis for the background queue instead of SQLite
+ADVOCATO_REDIS_URL  use Redis for the background queue and the shared cache (rate limits)
 """
 
 from __future__ import annotations
@@ -272,6 +272,35 @@ else:
         "filename": str(DATA_DIR / "queue.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
     }
+
+# --- Caches ------------------------------------------------------------------------------
+# "default" holds what every web worker must see and what must survive a restart — above all
+# allauth's rate limits (failed logins lock an account on every worker, not just one): the
+# database (table `advocato_cache`, created by core's migration 0004 and again by
+# `advocato migrate`), or Redis when ADVOCATO_REDIS_URL is set. "links" is the redirect's
+# per-process cache of link details (links/services.py): local memory, so a click costs no
+# round trip; a revoked link is dropped from it at once in this process and within
+# CACHE_SECONDS in the others.
+if os.environ.get("ADVOCATO_REDIS_URL"):
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["ADVOCATO_REDIS_URL"],
+        "KEY_PREFIX": "advocato",
+    }
+else:
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "advocato_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+CACHES = {
+    "default": _shared_cache,
+    "links": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "advocato-links",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
+}
 
 # --- Security (production defaults; `manage.py check --deploy` is clean) ------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
