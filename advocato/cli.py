@@ -77,7 +77,7 @@ def demo(argv: list[str]) -> int:
     from django.conf import settings
 
     _django("migrate", "--noinput", "--verbosity", "0")
-    _django("createcachetable")
+    _django("createcachetable", "--verbosity", "0")
     _django("compiletranslations", "--verbosity", "0")
     seed = ["seeddemo"] + (["--reset"] if args.reset else [])
     _django(*seed)
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0] == "migrate":
         # The shared cache's table (rate limits), for a site that moved from Redis to the
         # database cache after its migrations ran; nothing happens when it exists.
-        _django("createcachetable", "--database", _database_option(argv))
+        _django("createcachetable", "--database", _database_option(argv), "--verbosity", "0")
     return 0
 
 

@@ -4,7 +4,8 @@ Signs in as every role and walks every page of the URL configuration that answer
 (parameters filled from a small dataset in which the opted-out person has shares, clicks,
 conversions, points, kudos given and received, a redemption, a challenge and an earlier
 employee-of-the-month award) and every CSV/XLSX export, for each organisation visibility
-setting, and looks for the opted-out person's name in what comes back.
+setting, and looks for the opted-out person's name in what comes back; then sends every
+summary e-mail to every role and looks in those.
 
 The rule, from `people/privacy.py`: `can_name(viewer, subject)` is false for anyone but the
 subject themselves when the subject is not named — whatever the organisation's setting, so
@@ -273,3 +274,22 @@ def test_employee_of_the_month_proposes_only_people_who_chose_to_be_named(client
     last = (month.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     html = client.get(reverse("rewards:employee_of_month") + f"?month={last}").content.decode()
     assert NAME not in html
+
+
+def test_summary_emails_name_nobody_who_left(personas, world, mailoutbox):
+    from datetime import datetime
+
+    from advocato.analytics import digest
+    from advocato.analytics.models import Subscription
+
+    Organisation.objects.filter(pk=Organisation.get().pk).update(individual_results="everyone")
+    for role in ROLES:
+        for frequency in (digest.WEEKLY, digest.MONTHLY):
+            Subscription.objects.create(
+                employee=personas[role], frequency=frequency,
+                created_at=timezone.make_aware(datetime(2020, 1, 1)),
+            )  # fmt: skip
+    assert digest.send_digests() == 2 * len(ROLES)
+    for email in mailoutbox:
+        parts = [email.body] + [content for content, _type in email.alternatives]
+        assert all(NAME not in part for part in parts), email.to
