@@ -198,6 +198,18 @@ def _urls(world) -> list[tuple[str, str]]:
             raise AssertionError(f"no parameters for {name}: add them to the dataset")
         urls.append((name, reverse(name, args=args)))
     urls.append(("sharing:networks", reverse("sharing:networks")))
+    # Views of the same pages that pick other people: every leaderboard period, measure and
+    # scope, the dashboard by department, the last quarter.
+    board = reverse("rewards:leaderboard")
+    urls += [
+        ("rewards:leaderboard", f"{board}?period=all&by={by}&scope={scope}")
+        for by in ("points", "shares", "clicks", "conversions")
+        for scope in ("company", "department")
+    ]
+    urls += [("rewards:leaderboard", f"{board}?period={p}") for p in ("week", "quarter")]
+    sales = world["zelda"].department_id
+    urls.append(("analytics:dashboard", reverse("analytics:dashboard") + f"?department={sales}"))
+    urls.append(("analytics:scorecard", reverse("analytics:scorecard") + "?period=last-month"))
     return urls
 
 
