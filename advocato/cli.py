@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEMO_PASSWORD = "advocato-demo"  # noqa: S105 - documented in the README; demo data only
 
@@ -69,12 +70,14 @@ def demo(argv: list[str]) -> int:
     os.environ.setdefault(
         "ADVOCATO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
     )
-    # The demo's feeds are served by the demo itself, on this machine.
-    os.environ.setdefault("ADVOCATO_FETCH_ALLOWED_NETWORKS", "127.0.0.1/32")
+    # The demo's feeds are served by the demo itself, on this machine: exactly that address
+    # and port may be fetched (and, below, the ports of the fake networks), no other local one.
+    os.environ.setdefault("ADVOCATO_FETCH_ALLOWED_HOSTS", f"127.0.0.1:{args.port}")
     _setup()
     from django.conf import settings
 
     _django("migrate", "--noinput", "--verbosity", "0")
+    _django("createcachetable", "--verbosity", "0")
     _django("compiletranslations", "--verbosity", "0")
     seed = ["seeddemo"] + (["--reset"] if args.reset else [])
     _django(*seed)
@@ -83,6 +86,11 @@ def demo(argv: list[str]) -> int:
     from advocato.sharing.networks import demo as demo_networks
 
     fakes = demo_networks.start(args.port)
+    allowed = os.environ["ADVOCATO_FETCH_ALLOWED_HOSTS"].split(",") + [
+        urlsplit(fake.url).netloc for fake in fakes.values()
+    ]
+    os.environ["ADVOCATO_FETCH_ALLOWED_HOSTS"] = ",".join(dict.fromkeys(allowed))
+    settings.FETCH_ALLOWED_HOSTS = os.environ["ADVOCATO_FETCH_ALLOWED_HOSTS"].split(",")
     print(
         "\n  Fake social networks for connecting and posting (their control pages: /_fake/):\n"
         + "".join(f"    {name:<9} {fake.url}\n" for name, fake in fakes.items())
@@ -135,7 +143,20 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     _setup()
     _django(*argv)
+    if argv[0] == "migrate":
+        # The shared cache's table (rate limits), for a site that moved from Redis to the
+        # database cache after its migrations ran; nothing happens when it exists.
+        _django("createcachetable", "--database", _database_option(argv), "--verbosity", "0")
     return 0
+
+
+def _database_option(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg.startswith("--database="):
+            return arg.split("=", 1)[1]
+        if arg == "--database" and i + 1 < len(argv):
+            return argv[i + 1]
+    return "default"
 
 
 if __name__ == "__main__":

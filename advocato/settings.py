@@ -8,7 +8,7 @@ ADVOCATO_HTTPS      0 when served over plain HTTP (the demo); secure cookies/HST
 ADVOCATO_EMAIL_*    SMTP settings (HOST, PORT, USER, PASSWORD, USE_TLS, USE_SSL, FROM)
 ADVOCATO_TIME_ZONE  the company's time zone (default Europe/Copenhagen)
 ADVOCATO_LANGUAGE   default language: en, da or nb
-ADVOCATO_REDIS_URL  use Redis for the background queue instead of SQLite
+ADVOCATO_REDIS_URL  use Redis for the background queue and the shared cache (rate limits)
 ADVOCATO_LINKEDIN_VERSION  LinkedIn API version, YYYYMM (default 202605); update it yearly
 """
 
@@ -188,10 +188,15 @@ INVITATION_VALID_DAYS = int(os.environ.get("ADVOCATO_INVITATION_DAYS", "14"))
 # (learn.microsoft.com/linkedin/marketing/versioning, view=li-lms-2026-05).
 LINKEDIN_VERSION = os.environ.get("ADVOCATO_LINKEDIN_VERSION", "202605").strip()
 
-# Fetching pages and feeds never reaches private, loopback or link-local addresses, except the
-# networks listed here (e.g. an intranet, or 127.0.0.1/32 for the demo's own feeds).
+# Fetching pages and feeds (and calling a network's server) never reaches private, loopback or
+# link-local addresses, except the networks listed here (e.g. an intranet) and the exact
+# address:port pairs in ADVOCATO_FETCH_ALLOWED_HOSTS (the demo lists its own web server and
+# its fake networks, nothing else on this machine). The cloud metadata service never.
 FETCH_ALLOWED_NETWORKS = [
     n.strip() for n in os.environ.get("ADVOCATO_FETCH_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+FETCH_ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ADVOCATO_FETCH_ALLOWED_HOSTS", "").split(",") if h.strip()
 ]
 FETCH_USER_AGENT = "Advocato/0.1 (link preview and feed reader)"
 
@@ -278,6 +283,36 @@ else:
         "filename": str(DATA_DIR / "queue.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
     }
+
+# --- Caches ------------------------------------------------------------------------------
+# "default" holds what every web worker must see and what must survive a restart — above all
+# allauth's rate limits (failed logins lock an account on every worker, not just one): the
+# database (table `advocato_cache`, created by core's migration 0004 and again by
+# `advocato migrate`), or Redis when ADVOCATO_REDIS_URL is set. "links" is the redirect's
+# per-process cache of link details (links/services.py): local memory, so a click costs no
+# round trip; a revoked link is dropped from it at once in this process and within
+# CACHE_SECONDS in the others.
+_shared_cache: dict[str, object]
+if os.environ.get("ADVOCATO_REDIS_URL"):
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["ADVOCATO_REDIS_URL"],
+        "KEY_PREFIX": "advocato",
+    }
+else:
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "advocato_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+CACHES = {
+    "default": _shared_cache,
+    "links": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "advocato-links",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
+}
 
 # --- Security (production defaults; `manage.py check --deploy` is clean) ------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None

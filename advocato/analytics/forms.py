@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from advocato.content.models import Goal, Topic
 from advocato.core.models import Organisation
 from advocato.lib.networks import NETWORKS
+from advocato.lib.periods import in_range
 from advocato.lib.validators import no_control_characters
 from advocato.people.models import Department, Group, Language, Team
 
@@ -126,6 +127,8 @@ class FilterForm(forms.Form):
             start, end = data.get("start"), data.get("end")
             if not start or not end:
                 raise ValidationError(_("Give both dates for a custom period."))
+            if not (in_range(start) and in_range(end)):
+                raise ValidationError(_("Choose dates between 2000 and 2100."))
             if end < start:
                 raise ValidationError(_("The period ends before it starts."))
             if (end - start).days >= MAX_DAYS:

@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import feedparser
-import nh3
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from advocato.lib.text import plain_text
 
 MAX_ENTRIES = 500
 MAX_TITLE = 300
@@ -51,12 +52,6 @@ TRACKING_PREFIXES = ("utm_",)
 TINY_IMAGE = 64
 NOT_IMAGE_SUFFIXES = (".mp3", ".mp4", ".m4a", ".m4v", ".mov", ".webm", ".ogg", ".wav", ".swf")
 
-# Closing a block or breaking a line separates words; stripping the tag alone would glue them.
-BLOCK_TAG_RE = re.compile(
-    r"<(?:br|hr|/?(?:p|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|figure|figcaption"
-    r"|section|article|header|footer|dd|dt))\b[^>]*>",
-    re.IGNORECASE,
-)
 IMG_TAG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ATTRIBUTE_RE = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 HTML_START_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
@@ -273,12 +268,12 @@ def _newest(entries: list[FeedEntry]) -> list[FeedEntry]:
 
 
 def _plain(value: str, detail, limit: int) -> str:
-    """Plain text of a feed field; markup is stripped only when the feed says it is HTML."""
-    text = value or ""
-    if (detail or {}).get("type", "text/html") in ("text/html", "application/xhtml+xml"):
-        text = nh3.clean(BLOCK_TAG_RE.sub(" ", text), tags=set(), attributes={}, link_rel=None)
-        text = html.unescape(text)
-    return _shorten(" ".join(text.split()), limit)
+    """Plain text of a feed field (`lib.text.plain_text`). HTML fields have their entities
+    decoded; a field the feed calls plain text keeps its entities as written but loses any
+    tags all the same — a "text" title of `<script>…</script>Kantinen` is stored as
+    "Kantinen"."""
+    is_html = (detail or {}).get("type", "text/html") in ("text/html", "application/xhtml+xml")
+    return _shorten(plain_text(value or "", decode=is_html), limit)
 
 
 def _shorten(text: str, limit: int) -> str:

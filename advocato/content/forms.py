@@ -7,7 +7,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from advocato.lib import networks
-from advocato.lib.fetch import FetchError, check_url
+from advocato.lib.fetch import validate_fetchable
 from advocato.people.forms import guard_text_fields
 from advocato.people.models import Department, Group, Language, Location, Role, Team
 
@@ -199,7 +199,12 @@ class ContentItemForm(TargetingFields):
 
 
 class FromURLForm(forms.Form):
-    url = forms.URLField(label=_("Link to a page"), max_length=1000, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Link to a page"),
+        max_length=1000,
+        assume_scheme="https",
+        validators=[validate_fetchable],
+    )
 
 
 class TextsForm(forms.Form):
@@ -308,15 +313,9 @@ class FeedSourceForm(TargetingFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         guard_text_fields(self, ["name"])
-
-    def clean_url(self):
-
-        url = self.cleaned_data["url"]
-        try:
-            check_url(url)
-        except FetchError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return url
+        # Advocato fetches this address: nothing internal is saved (lib.fetch.vet_url). A
+        # validator (not clean_url) so its reason shows beside URLField's own complaint.
+        self.fields["url"].validators.append(validate_fetchable)
 
 
 class SuggestionForm(forms.Form):

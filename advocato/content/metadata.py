@@ -22,10 +22,13 @@ from urllib.parse import urljoin, urlsplit
 from django.utils.translation import gettext as _
 
 from advocato.lib.fetch import FetchError, fetch
+from advocato.lib.jsonbody import nesting_depth
+from advocato.lib.text import plain_text
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 1000
 FETCH_MAX_BYTES = 3_000_000
+JSON_LD_MAX_DEPTH = 64  # deeper JSON-LD is skipped: json.loads recurses once per level
 # Metadata sits at the top of a page; the rest of a long page is not worth parsing.
 PARSE_MAX_CHARS = 1_000_000
 PARSE_CHUNK_CHARS = 64 * 1024
@@ -129,8 +132,9 @@ def extract_metadata(html: bytes | str, url: str, charset: str | None = None) ->
     return PageMetadata(
         url=url,
         canonical_url=canonical or url,
-        title=_shorten(title, TITLE_MAX),
-        description=_shorten(description, DESCRIPTION_MAX),
+        # Plain text where we store text: whatever the page's own parsing left, no markup.
+        title=_shorten(plain_text(title, decode=False), TITLE_MAX),
+        description=_shorten(plain_text(description, decode=False), DESCRIPTION_MAX),
         image=image,
         site_name=site_name or _host_name(url),
         language=language,
@@ -360,9 +364,11 @@ def _entities(blocks: list[str]) -> Iterator[dict[str, Any]]:
         raw = block.strip()
         # Some CMSs wrap the JSON in an HTML comment or CDATA markers for old browsers.
         raw = re.sub(r"^(<!--|//\s*<!\[CDATA\[)|(-->|//\s*\]\]>)$", "", raw).strip()
+        if nesting_depth(raw) > JSON_LD_MAX_DEPTH:
+            continue  # a page cannot make the parser recurse until it fails
         try:
             data = json.loads(raw, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         yield from _walk(data)
 

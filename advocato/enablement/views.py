@@ -110,7 +110,7 @@ def edit(request, number: int):
     )
 
 
-@role_required("admin", "analyst")
+@role_required("admin")
 def acceptances(request, number: int):
     version = get_object_or_404(PolicyVersion, number=number, published_at__isnull=False)
     if request.GET.get("format") == "csv":

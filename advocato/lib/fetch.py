@@ -10,12 +10,23 @@ connection then goes to that vetted address itself, so a DNS answer that changes
 the check and the connection (DNS rebinding) cannot move it elsewhere. Bodies are streamed
 and cut off at ``max_bytes`` after decompression, and the whole fetch has a deadline.
 
-`check_url()` does only the syntax part (scheme, user name, host, port), for forms.
+`check_url()` does only the syntax part (scheme, user name, host, port). `vet_url()` does
+the whole check a fetch would do before connecting — syntax, odd encodings of an address
+(decimal, octal or hex numbers, short forms such as 127.1, a trailing dot), then the host
+resolved and every address judged — and is what forms use for every address the server will
+fetch or call, so nothing internal is saved. Its `FetchError` names the reason
+(loopback, private, link-local, metadata, multicast, reserved …); `validate_fetchable` is the
+same as a Django validator.
+
+Exceptions, for intranets and the demo: ``settings.FETCH_ALLOWED_NETWORKS`` (whole networks)
+and ``settings.FETCH_ALLOWED_HOSTS`` (exact ``address:port`` pairs — what the demo uses for its
+own feeds and fake networks). The metadata service is refused even then.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -26,7 +37,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import certifi
 import urllib3
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from urllib3 import exceptions as urllib3_errors
@@ -46,6 +57,7 @@ METADATA_ADDRESSES = frozenset(
 )
 SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
 NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")
+NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 # Headers that carry credentials are not sent on to another host after a redirect.
 CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 
@@ -87,6 +99,23 @@ def check_url(url: str) -> None:
     """Raise `FetchError` unless `url` is an http(s) address with a valid host and port and no
     user name or password. Does not look the host up."""
     _parse(url)
+
+
+def vet_url(url: str) -> None:
+    """Raise `FetchError` (its message names the reason) unless the server may fetch or call
+    `url`: the checks of `check_url`, then the host resolved and each of its addresses vetted
+    as a fetch would. Used when an address is saved, so an internal one never is."""
+    _vetted_addresses(_parse(url))
+
+
+def validate_fetchable(url: str) -> None:
+    """`vet_url` as a Django validator (for form and model fields)."""
+    if not url:
+        return
+    try:
+        vet_url(url)
+    except FetchError as exc:
+        raise ValidationError(exc.message, code=exc.code) from None
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -192,6 +221,18 @@ def _ascii_host(host: str) -> str:
     except UnicodeError:
         raise invalid from None
     labels = ascii_host.split(".")
+    if labels and NUMERIC_LABEL.match(labels[-1]):
+        # No top-level domain is a number: this is an IP address written in another form
+        # (2130706433, 0177.0.0.1, 0x7f.1, 127.1, "127.0.0.1."), which resolvers read
+        # differently from each other. Only the plain dotted or bracketed form is accepted.
+        raise FetchError(
+            _(
+                "“%(host)s” is an IP address written in an unusual form (a whole number, "
+                "octal, hexadecimal or shortened). Write it the usual way, or use the site's name."
+            )
+            % {"host": host},
+            "encoding",
+        )
     if len(ascii_host) > 253 or not all(_valid_label(label) for label in labels):
         raise invalid
     return ascii_host
@@ -224,26 +265,70 @@ def _vetted_addresses(target: _Target) -> list[str]:
                 "dns",
             ) from None
     for address in addresses:
-        if is_blocked_address(address):
+        reason = blocked_reason(address, target.port)
+        if reason:
             raise FetchError(
-                _("Advocato does not fetch from private or internal addresses (%(host)s).")
-                % {"host": target.host if target.host == address else f"{target.host}, {address}"},
+                _(
+                    "Advocato does not fetch from private or internal addresses "
+                    "(%(host)s: %(reason)s)."
+                )
+                % {
+                    "host": target.host if target.host == address else f"{target.host}, {address}",
+                    "reason": reason,
+                },
                 "blocked_address",
             )
     return addresses
 
 
-def is_blocked_address(address: str) -> bool:
-    """True if Advocato must not connect to `address` (an IP address as text)."""
+def is_blocked_address(address: str, port: int | None = None) -> bool:
+    """True if Advocato must not connect to `address` (an IP address as text), on `port`."""
+    return blocked_reason(address, port) is not None
+
+
+def blocked_reason(address: str, port: int | None = None) -> str | None:
+    """Why Advocato must not connect to `address` (on `port`), in words; None if it may."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
-        return True
+        return _("not an IP address")
     if any(candidate in METADATA_ADDRESSES for candidate in _with_embedded(ip)):
-        return True
+        return _("the cloud metadata service")
+    if port is not None and _host_port(ip, port) in _allowed_hosts():
+        return None
     if any(ip in network for network in _allowed_networks()):
-        return False
-    return any(_is_internal(candidate) for candidate in _with_embedded(ip))
+        return None
+    for candidate in _with_embedded(ip):
+        reason = _internal_reason(candidate)
+        if reason:
+            return reason
+    return None
+
+
+def _host_port(ip: IPAddress, port: int) -> str:
+    return f"[{ip}]:{port}" if ip.version == 6 else f"{ip}:{port}"
+
+
+def _allowed_hosts() -> frozenset[str]:
+    return _parse_hosts(tuple(getattr(settings, "FETCH_ALLOWED_HOSTS", ())))
+
+
+@cache
+def _parse_hosts(pairs: tuple[str, ...]) -> frozenset[str]:
+    """``address:port`` pairs, IPv6 in brackets, normalised."""
+    found = set()
+    for pair in pairs:
+        host, sep, port = pair.strip().rpartition(":")
+        try:
+            if not sep or not 1 <= int(port) <= 65535:
+                raise ValueError("a port is needed")
+            ip = ipaddress.ip_address(host.strip("[]"))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"FETCH_ALLOWED_HOSTS: {pair!r} is not an address:port pair ({exc})"
+            ) from exc
+        found.add(_host_port(ip, int(port)))
+    return frozenset(found)
 
 
 def _with_embedded(ip: IPAddress) -> Iterator[IPAddress]:
@@ -261,20 +346,27 @@ def _with_embedded(ip: IPAddress) -> Iterator[IPAddress]:
             yield ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
 
 
-def _is_internal(ip: IPAddress) -> bool:
+def _internal_reason(ip: IPAddress) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         # Judged by the IPv4 address inside it (see _with_embedded).
-        return False
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-        or ip in SHARED_ADDRESS_SPACE
-        or not ip.is_global
-    )
+        return None
+    if ip.is_loopback:
+        return _("a loopback address (this server itself)")
+    if ip.is_unspecified:
+        return _("an unspecified address")
+    if ip.is_link_local:
+        return _("a link-local address")
+    if ip.is_multicast:
+        return _("a multicast address")
+    if ip in SHARED_ADDRESS_SPACE:
+        return _("a shared (carrier-grade NAT) address")
+    if ip.is_reserved:
+        return _("a reserved address")
+    if ip.is_private:
+        return _("a private network address")
+    if not ip.is_global:
+        return _("a reserved address")
+    return None
 
 
 def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:

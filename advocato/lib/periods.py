@@ -35,6 +35,32 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+# The days a date or month typed into a parameter or form may name: wide enough for any real
+# programme, narrow enough that a period's neighbours (a day, a quarter, three years either
+# side) stay inside what `date` can hold.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def in_range(day: date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+def parse_month(value: str) -> date | None:
+    """The first day of the "YYYY-MM" month in `value`, or None if it is not one or lies
+    outside EARLIEST_DAY … LATEST_DAY."""
+    year, sep, month = value.strip().partition("-")
+    if not sep or not (year.isascii() and year.isdigit() and month.isascii() and month.isdigit()):
+        return None
+    if len(year) != 4 or len(month) > 2:
+        return None
+    try:
+        first = date(int(year), int(month), 1)
+    except (ValueError, OverflowError):
+        return None
+    return first if in_range(first) else None
+
+
 def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)

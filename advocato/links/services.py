@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
@@ -50,6 +50,12 @@ def link_url(link: TrackedLink, base_url: str = "") -> str:
     return f"{base}/l/{link.code}"
 
 
+def _cache():
+    """The redirect's own cache: local memory in this process (settings.CACHES["links"]), so
+    looking a link up costs no round trip to a shared cache."""
+    return caches["links"]
+
+
 def _cache_key(code: str) -> str:
     return f"advocato:link:{code}"
 
@@ -57,7 +63,7 @@ def _cache_key(code: str) -> str:
 def link_info(code: str) -> dict | None:
     """What the redirect needs about a link, cached. None: no such (or a revoked) link."""
     key = _cache_key(code)
-    info = cache.get(key)
+    info = _cache().get(key)
     if info is None:
         link = (
             TrackedLink.objects.select_related("share__item", "share__employee")
@@ -66,7 +72,7 @@ def link_info(code: str) -> dict | None:
         )
         info = {"missing": True} if link is None else _info(link)
         # Unknown codes are remembered briefly only, so guessing cannot crowd out real links.
-        cache.set(key, info, 30 if link is None else CACHE_SECONDS)
+        _cache().set(key, info, 30 if link is None else CACHE_SECONDS)
     return None if info.get("missing") or info.get("revoked") else info
 
 
@@ -98,7 +104,7 @@ def revoke(link: TrackedLink) -> None:
 
 
 def forget(code: str) -> None:
-    cache.delete(_cache_key(code))
+    _cache().delete(_cache_key(code))
 
 
 def destination(info: dict, token: str) -> str:

@@ -4,7 +4,6 @@ stays fast and never loses a click."""
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from advocato.content import services as content
 from advocato.content.models import ContentItem
+from advocato.lib.jsonbody import JSONBodyError, parse_json
 from advocato.lib.permissions import public
 from advocato.people.models import Employee
 
@@ -186,12 +186,10 @@ def convert_server(request):
 
 
 def _record_conversion(request, source: str, origin: str = "") -> JsonResponse:
-    if len(request.body) > 10_000:
-        return _json({"error": _("The request is too large.")}, 413, origin)
     try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return _json({"error": _("The body is not valid JSON.")}, 400, origin)
+        data = parse_json(request.body, max_bytes=10_000)
+    except JSONBodyError as exc:
+        return _json({"error": exc.message}, exc.status, origin)
     try:
         recorded = conversions.record_conversion(data, source)
     except conversions.ConversionError as exc:

@@ -5,11 +5,17 @@ programme team / only the person) and each employee's own `ranking` choice (name
 own rank / left out). Everybody always sees themselves; totals of teams and of the programme
 are never hidden. Leaderboards, top contributors, team scorecards and the like all ask here,
 so the rule lives in one place.
+
+This is the one gate for names: every place that shows a person to someone else — results
+pages, exports, PDFs, e-mails, kudos, the employee of the month — asks `can_name` (one
+person), `nameable` (a filter) or `shown_name` (the name, or "A colleague" in its place).
+People who left rankings are also kept out of pickers of colleagues (`listed`).
 """
 
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from advocato.core.models import Organisation
 
@@ -67,3 +73,20 @@ def ranked(viewer: Employee | None) -> Q:
     except themselves, who still see where they would stand."""
     own = Q(pk=viewer.pk) if viewer is not None else Q(pk__in=[])
     return own | ~Q(ranking=Ranking.OUT)
+
+
+def shown_name(viewer: Employee | None, subject: Employee) -> str:
+    """`subject`'s name where `viewer` may see it, else a neutral stand-in."""
+    return subject.name if can_name(viewer, subject) else _("A colleague")
+
+
+def listed(viewer: Employee | None) -> Q:
+    """Who may be offered in a list of colleagues to choose from (kudos, say): everyone
+    except people who asked to be left out — they still find themselves."""
+    return ranked(viewer)
+
+
+def named_candidates(viewer: Employee | None) -> Q:
+    """Who may be put forward by name to `viewer` for a public honour (employee of the
+    month): people who chose to be named and whom `viewer` may name."""
+    return nameable(viewer) & Q(ranking=Ranking.NAMED)

@@ -80,11 +80,12 @@ def org(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    # The redirect's local-memory cache of links; the shared one lives in the test database.
+    caches["links"].clear()
     yield
-    cache.clear()
+    caches["links"].clear()
 
 
 def grant(employee, points: int, at: datetime | None = None):

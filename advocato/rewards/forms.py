@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from advocato.content.models import Goal
 from advocato.lib.networks import NETWORKS
 from advocato.lib.validators import no_control_characters, no_formula
+from advocato.people import privacy
 from advocato.people.models import Employee
 
 from .models import Challenge, Reward, RuleVersion
@@ -244,7 +245,9 @@ class KudosForm(forms.Form):
 
     def __init__(self, *args, giver=None, **kwargs):
         super().__init__(*args, **kwargs)
-        colleagues = Employee.objects.filter(is_active=True, user__isnull=False)
+        colleagues = Employee.objects.filter(
+            privacy.listed(giver), is_active=True, user__isnull=False
+        )
         if giver is not None:
             colleagues = colleagues.exclude(pk=giver.pk)
         receiver = self.fields["receiver"]

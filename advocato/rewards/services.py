@@ -369,10 +369,12 @@ def kudos_wall(viewer):
 
 
 def team_kudos(manager):
-    ids = privacy.managed_ids(manager)
-    return Kudos.objects.filter(Q(receiver_id__in=ids) | Q(giver_id__in=ids)).select_related(
-        "giver", "receiver"
-    )
+    """Kudos received by the people below `manager` whom the manager may name; the giver's
+    name goes through the privacy gate in the template (`shown_name`)."""
+    team = Employee.objects.filter(
+        privacy.nameable(manager), pk__in=privacy.managed_ids(manager)
+    ).values("pk")
+    return Kudos.objects.filter(receiver__in=team).select_related("giver", "receiver")
 
 
 # --- Employee of the month -------------------------------------------------------------------
@@ -393,13 +395,16 @@ class Candidate:
         return self.weeks / self.weeks_in_month if self.weeks_in_month else 0.0
 
 
-def month_candidates(month: date, limit: int = 5) -> list[Candidate]:
+def month_candidates(month: date, viewer=None, limit: int = 5) -> list[Candidate]:
     """Proposed from the data: points, consistency (weeks with a share), conversions and
-    kudos received in the month, each scaled to the month's best, weighted 4:3:2:1."""
+    kudos received in the month, each scaled to the month's best, weighted 4:3:2:1. Only
+    people who chose to be named and whom `viewer` may name (everyone named, when `viewer`
+    is None: the demo choosing on its own) are proposed."""
     tz = Organisation.get().zone
     first = month_start(month)
     last = add_months(first, 1) - timedelta(days=1)
-    people = Employee.objects.filter(privacy.ranked(None), is_active=True)
+    allowed = privacy.named_candidates(viewer) if viewer is not None else Q(ranking="named")
+    people = Employee.objects.filter(allowed, is_active=True)
     scores = DailyScore.objects.filter(day__gte=first, day__lte=last, employee__in=people)
     points = dict(scores.values_list("employee_id").annotate(s=Sum("points")).order_by())
     conversions = dict(scores.values_list("employee_id").annotate(s=Sum("conversions")).order_by())
@@ -453,7 +458,7 @@ def confirm_employee_of_month(month: date, employee, by, citation: str = "") -> 
     first = month_start(month)
     if EmployeeOfMonth.objects.filter(month=first).exists():
         raise RewardsError(_("This month's employee of the month is already chosen."))
-    if employee is None or employee.ranking == "out":
+    if employee is None or employee.ranking != "named":
         raise RewardsError(_("Choose one of the proposed colleagues."))
     with transaction.atomic():
         chosen = EmployeeOfMonth.objects.create(
@@ -516,8 +521,9 @@ def personal_data(employee) -> dict[str, list[dict]]:
     kudos = [
         {
             "at": k.created_at,
-            "given_by": k.giver.name,
-            "given_to": k.receiver.name,
+            # Names as everywhere else: a colleague who left rankings is "a colleague".
+            "given_by": privacy.shown_name(employee, k.giver),
+            "given_to": privacy.shown_name(employee, k.receiver),
             "message": k.message,
         }
         for k in Kudos.objects.filter(Q(giver=employee) | Q(receiver=employee))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from advocato.core.models import Organisation
-from advocato.lib.periods import PERIODS, add_months, month_start
+from advocato.lib.periods import PERIODS, add_months, month_start, parse_month
 from advocato.lib.permissions import employee_required, has_role, role_required
 from advocato.links import conversions
 from advocato.people import privacy
@@ -52,14 +53,13 @@ def _today():
 
 
 def _month(value: str) -> date:
-    """A "YYYY-MM" parameter; last month when missing or nonsense."""
-    try:
-        year, month = (int(p) for p in value.split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = None
-    if first is None or not EARLIEST <= first <= LATEST:
-        first = add_months(month_start(_today()), -1)
+    """A "YYYY-MM" parameter; last month when missing. Anything else — not a month, or
+    outside 2000 … 2100 — is a bad request (400), never another month in its place."""
+    if not value:
+        return add_months(month_start(_today()), -1)
+    first = parse_month(value)
+    if first is None:
+        raise BadRequest(_("Give the month as YYYY-MM, between 2000 and 2100."))
     return first
 
 
@@ -488,7 +488,7 @@ def team_kudos(request):
 @role_required("admin")
 def employee_of_month(request):
     first = _month(request.GET.get("month", ""))
-    candidates = services.month_candidates(first)
+    candidates = services.month_candidates(first, request.employee)
     chosen = EmployeeOfMonth.objects.filter(month=first).select_related("employee").first()
     form = EmployeeOfMonthForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():

@@ -102,14 +102,21 @@ def normalise_instance(value: str) -> str:
         raise invalid
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise invalid from None
+    # The same vetting as every address the server fetches or calls (lib.fetch.vet_url):
+    # odd encodings, then every address the name resolves to, with the reason in words.
+    try:
+        fetch.vet_url(f"{parts.scheme}://{parts.netloc}/")
+    except fetch.FetchError as error:
+        raise ConnectError(error.message) from None
+    try:
         addresses = fetch.resolve(host, port)
     except (OSError, UnicodeError, ValueError):
-        raise ConnectError(
-            _("The server %(host)s could not be found. Check the address.") % {"host": host}
-        ) from None
-    if not addresses or any(fetch.is_blocked_address(a) for a in addresses):
-        raise ConnectError(_("Advocato does not connect to private or internal addresses."))
-    internal = all(ipaddress.ip_address(a.split("%")[0]).is_private for a in addresses)
+        addresses = []
+    internal = bool(addresses) and all(
+        ipaddress.ip_address(a.split("%")[0]).is_private for a in addresses
+    )
     if parts.scheme == "http" and not internal:
         raise ConnectError(_("Your Mastodon server must use https://."))
     netloc = host + (f":{parts.port}" if parts.port else "")

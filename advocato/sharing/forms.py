@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.forms import https_urls
+from advocato.lib.fetch import validate_fetchable
 from advocato.lib.networks import NETWORKS
 from advocato.people.forms import guard_text_fields
 
@@ -163,6 +164,8 @@ class NetworkAppForm(forms.ModelForm):
         if self.instance.network != "linkedin":  # the products are LinkedIn's
             for name in ("linkedin_openid", "linkedin_share", "linkedin_analytics"):
                 del self.fields[name]
+        # Advocato calls this server: nothing internal is saved (lib.fetch.vet_url).
+        self.fields["base_url"].validators.append(validate_fetchable)
 
     def save(self, commit=True):
         app = super().save(commit=False)

@@ -3,7 +3,6 @@ advocate's own shares, and an item's results for curators and analysts."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,9 +20,12 @@ from advocato.content import services as content
 from advocato.content.models import ContentItem
 from advocato.core.models import Organisation
 from advocato.lib import networks
+from advocato.lib.jsonbody import JSONBodyError, json_error, parse_json
 from advocato.lib.permissions import employee_required, role_required
 from advocato.links import services as links
 from advocato.links.models import Click
+from advocato.people import privacy
+from advocato.people.models import Employee
 
 from . import connections, posting, services
 from .forms import (
@@ -140,9 +142,9 @@ def check(request, pk: int):
     """Live checks for the composer (JSON): the same rules the server applies on sharing."""
     item = _visible_item(request.employee, pk)
     try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
-        return JsonResponse({"error": _("The body is not valid JSON.")}, status=400)
+        data = parse_json(request.body, max_bytes=300_000, empty={})
+    except JSONBodyError as exc:
+        return json_error(exc)
     if not isinstance(data, dict):
         return JsonResponse({"error": _("Send a network and a text.")}, status=400)
     network, text = data.get("network"), data.get("text")
@@ -252,12 +254,21 @@ def item_results(request, pk: int):
             )
         )
     )
-    by_network: dict[str, dict] = {}
-    by_employee: dict[int, dict] = {}
+    by_network: dict[Any, dict] = {}  # by network code
+    by_employee: dict[Any, dict] = {}  # by employee id, 0 for everyone not named
+    # Names through the privacy gate; everyone the viewer may not name is one row, so the
+    # totals still add up.
+    named = set(
+        Employee.objects.filter(
+            privacy.nameable(request.employee), pk__in={s.employee_id for s in shares}
+        ).values_list("pk", flat=True)
+    )
+    others = _("Others, not named")
     for share in shares:
+        person = share.employee_id if share.employee_id in named else 0
         for bucket, key, label in (
             (by_network, share.network, share.get_network_display()),
-            (by_employee, share.employee_id, share.employee.name),
+            (by_employee, person, share.employee.name if person else others),
         ):
             row = bucket.setdefault(key, {"label": label, "shares": 0, "clicks": 0, "unique": 0,
                                           "previews": 0, "conversions": 0})  # fmt: skip

@@ -535,17 +535,24 @@ def test_more_than_the_maximum_keeps_the_newest_in_feed_order():
 # --- Fields ---------------------------------------------------------------------------------
 
 
-def test_html_title_is_stripped_and_plain_title_is_kept_as_written():
+def test_html_and_plain_titles_are_both_stored_without_markup():
+    # Plain text where we store text: a "text" title loses tags too (its entities are kept
+    # as written). The price: a title that mentions a tag by name loses that word.
     data = atom(
         '<entry><id>urn:1</id><title type="html">&lt;b&gt;Grøn&lt;/b&gt; &amp;amp; blå</title>'
         '<link href="https://example.com/1"/><updated>2024-03-12T09:00:00Z</updated></entry>'
-        '<entry><id>urn:2</id><title type="text">Why &lt;div&gt; is not a button</title>'
+        '<entry><id>urn:2</id><title type="text">&lt;script&gt;alert(1)&lt;/script&gt;Kantinen '
+        "&amp; caféen</title>"
         '<link href="https://example.com/2"/><updated>2024-03-12T09:00:00Z</updated></entry>'
+        '<entry><id>urn:3</id><title type="text">Why &lt;div&gt; is not a button</title>'
+        '<link href="https://example.com/3"/><updated>2024-03-12T09:00:00Z</updated></entry>'
     )
 
     feed = parse_feed(data, "https://example.com/feed")
 
-    assert [entry.title for entry in feed.entries] == ["Grøn & blå", "Why <div> is not a button"]
+    assert sorted(entry.title for entry in feed.entries) == sorted(
+        ["Grøn & blå", "Kantinen & caféen", "Why is not a button"]
+    )
 
 
 def test_long_title_and_summary_are_shortened_on_a_word():
@@ -667,3 +674,33 @@ def test_valid_feed_whose_entries_have_no_links_is_empty_not_broken():
     feed = parse_feed(rss("<item><title>Kun tekst</title></item>"), "https://example.com/feed")
 
     assert feed.entries == []
+
+
+@pytest.mark.django_db
+def test_the_data_migration_cleans_markup_kept_by_earlier_imports():
+    import importlib
+
+    from django.apps import apps
+
+    from advocato.content.models import ContentItem, ContentVariant, FeedSource
+
+    migration = importlib.import_module("advocato.content.migrations.0002_plain_text_titles")
+    source = FeedSource.objects.create(name="Intranet", url="https://intra.example/feed")
+    fed = ContentItem.objects.create(
+        title="<script>alert(1)</script>Kantinen åbner", commentary="<p>Ny <b>menu</b></p>",
+        source=source,
+    )  # fmt: skip
+    variant = ContentVariant.objects.create(
+        item=fed, language="nb", title="<i>Kantina</i> åpner", commentary="Tom & Jerry"
+    )
+    written = ContentItem.objects.create(title="Why <div> is not a button", commentary="a\n\nb")
+
+    migration.clean(apps, None)
+
+    fed.refresh_from_db()
+    variant.refresh_from_db()
+    written.refresh_from_db()
+    assert (fed.title, fed.commentary) == ("Kantinen åbner", "Ny menu")
+    assert (variant.title, variant.commentary) == ("Kantina åpner", "Tom & Jerry")
+    # Items a curator wrote are theirs: left as they are.
+    assert (written.title, written.commentary) == ("Why <div> is not a button", "a\n\nb")

@@ -495,3 +495,15 @@ def test_fetch_metadata_refuses_internal_addresses():
         fetch_metadata("http://169.254.169.254/latest/meta-data/")
 
     assert caught.value.code == "blocked_address"
+
+
+def test_a_fetched_pages_title_and_description_are_stored_as_plain_text():
+    page = (
+        '<html><head><meta property="og:title" content="&lt;script&gt;alert(1)&lt;/script&gt;'
+        'Kantinen &amp; caféen">'
+        '<meta property="og:description" content="&lt;p&gt;Ny &lt;b&gt;menu&lt;/b&gt;&lt;/p&gt;">'
+        "</head><body></body></html>"
+    )
+    meta = extract_metadata(page, "https://nordlys.example/kantine")
+    assert meta.title == "Kantinen & caféen"
+    assert meta.description == "Ny menu"

@@ -25,8 +25,9 @@ def share(advocate, item):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    # The redirect's local-memory cache of links; the shared one lives in the test database.
+    caches["links"].clear()
     yield
-    cache.clear()
+    caches["links"].clear()

@@ -24,6 +24,7 @@ def recognition(context):
     if employee is None:
         return {}
     return {
+        "employee": employee,
         "balance": services.wallet_balance(employee),
         "badges": [
             (a, BY_CODE[a.badge])

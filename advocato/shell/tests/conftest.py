@@ -274,8 +274,10 @@ def world(personas):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
+    """The redirect's per-process link cache starts empty (the shared cache is the database
+    one, which every test's transaction rolls back)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["links"].clear()
     yield
-    cache.clear()
+    caches["links"].clear()

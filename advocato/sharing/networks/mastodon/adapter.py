@@ -7,7 +7,7 @@ the advocate withdraws it."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
@@ -27,16 +27,12 @@ class MastodonAdapter(OAuthAdapter):
     def call(self, method: str, url: str, **kwargs):
         """Every request to an advocate's server is vetted again: a name that pointed at a
         public address when they connected may point inside our network today."""
-        parts = urlsplit(url)
         try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            addresses = fetch.resolve(parts.hostname or "", port)
-        except (OSError, UnicodeError, ValueError):
-            addresses = []
-        if not addresses or any(fetch.is_blocked_address(a) for a in addresses):
+            fetch.vet_url(url)
+        except fetch.FetchError:
             raise Permanent(
                 _("Your Mastodon server's address now leads somewhere Advocato does not go.")
-            )
+            ) from None
         return super().call(method, url, **kwargs)
 
     def register_app(self, instance: str, redirect_uri: str) -> tuple[str, str]:
