@@ -6,11 +6,21 @@
 // PDS_BSKY_APP_VIEW_URL / PDS_BSKY_APP_VIEW_DID (where the PDS sends app.bsky.* reads).
 // Prints one JSON line {"pds": ..., "plc": ...} once both answer; stops on SIGTERM.
 import { randomBytes } from 'node:crypto'
+import http from 'node:http'
 import path from 'node:path'
 import { PDS, envToCfg, envToSecrets, readEnv } from '@atproto/pds'
 import plc from '@did-plc/server'
 
 const { PlcServer, Database } = plc
+
+// Both servers listen on a bare port, i.e. on every interface: keep them on loopback.
+const listen = http.Server.prototype.listen
+http.Server.prototype.listen = function (...args) {
+  if (typeof args[0] === 'number' && typeof args[1] !== 'string') {
+    args.splice(1, 0, '127.0.0.1')
+  }
+  return listen.apply(this, args)
+}
 const env = process.env
 const data = env.PDS_DATA_DIRECTORY
 const plcPort = Number(env.PLC_PORT)
