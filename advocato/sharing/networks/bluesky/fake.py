@@ -63,6 +63,7 @@ class FakeBluesky(FakeNetwork):
         self.missing: set[str] = set()
         self.did_web: set[str] = set()
         self.pds_endpoint = ""  # "" = this fake itself
+        self.also_known_as: dict[str, str] = {}  # handle -> the handle its DID document names
 
     def revoke(self):
         """The member deleted the app password: sessions and the password stop working."""
@@ -196,7 +197,7 @@ class FakeBluesky(FakeNetwork):
         return {
             "@context": ["https://www.w3.org/ns/did/v1"],
             "id": did,
-            "alsoKnownAs": [f"at://{user.name}"],
+            "alsoKnownAs": [f"at://{self.also_known_as.get(user.name, user.name)}"],
             "verificationMethod": [
                 {
                     "id": f"{did}#atproto",

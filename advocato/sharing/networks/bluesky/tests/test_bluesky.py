@@ -117,6 +117,19 @@ def test_an_unknown_handle_says_so(start_fake, login, advocate):
     assert not NetworkAccount.objects.exists() and fake.sessions_created == 0
 
 
+def test_a_handle_its_identity_does_not_confirm_is_refused(start_fake, login, advocate):
+    # Anyone can point their domain at someone else's DID: the DID document must name the
+    # handle back, or the handle is not theirs.
+    from ....models import NetworkAccount
+
+    fake = start_fake("bluesky")
+    fake.also_known_as[HANDLE] = "someone-else.bsky.test"
+    response = connect_form(login, advocate)
+    assert response.status_code == 400
+    assert f"does not confirm the handle {HANDLE}" in response.content.decode()
+    assert not NetworkAccount.objects.exists() and fake.sessions_created == 0
+
+
 def test_a_pds_on_a_private_address_is_refused(start_fake, login, advocate):
     from ....models import NetworkAccount
 
