@@ -140,6 +140,7 @@ def pds():
         "PDS_ADMIN_PASSWORD": secrets.token_hex(8),
         "PDS_BSKY_APP_VIEW_URL": appview_url,
         "PDS_BSKY_APP_VIEW_DID": "did:web:appview.test",
+        "PDS_RATE_LIMITS_ENABLED": "true",  # createSession: 30 per 5 minutes, 300 a day
     }
     log = open(Path(data) / "pds.log", "w+")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -198,7 +199,10 @@ def bluesky(pds, network_settings):
     # `.test` handles have no web server: the well-known document is not found, quickly.
     settings.BLUESKY_WELL_KNOWN_URL = pds["pds"] + "/_hosts/{host}/.well-known/{name}"
     NetworkApp.objects.create(network="bluesky", base_url="")
-    return pds
+    yield pds
+    from django.core.cache import cache
+
+    cache.clear()  # the "wait before the next createSession" kept by the adapter
 
 
 def new_account(pds_url: str) -> tuple[str, str, str]:
@@ -310,3 +314,26 @@ def test_an_unknown_handle_is_not_found(bluesky, login, advocate):
     )
     assert response.status_code == 400
     assert "No Bluesky account was found for nobody-here.test" in response.content.decode()
+
+
+def test_create_session_rate_limit_is_waited_out(bluesky):
+    # The PDS's own limit, its own 429 and ratelimit-* headers: Transient with the wait, and
+    # no further createSession for that account until then.
+    from ...base import Transient, adapter_for
+
+    pds_url = bluesky["pds"]
+    handle, _did, app_password = new_account(pds_url)
+    for _attempt in range(30):
+        wrong = httpx.post(
+            f"{pds_url}/xrpc/com.atproto.server.createSession",
+            json={"identifier": handle, "password": "wxyz-wxyz-wxyz-wxyz"},
+        )
+        assert wrong.status_code == 401
+    adapter = adapter_for("bluesky")
+    with pytest.raises(Transient) as limited:
+        adapter.create_session(handle, app_password, base=pds_url)
+    assert limited.value.status == 429
+    assert 0 < limited.value.retry_after <= 300
+    with pytest.raises(Transient) as waiting:  # not sent: the wait is remembered
+        adapter.create_session(handle, app_password, base=pds_url)
+    assert waiting.value.retry_after <= limited.value.retry_after
