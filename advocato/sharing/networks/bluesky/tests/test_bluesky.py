@@ -225,6 +225,15 @@ class TestSessions:
         assert len(fake.session_attempts[account.external_id]) == attempts
         assert fake.posts == {}
 
+    def test_the_pds_is_vetted_again_at_each_use(
+        self, fake, account, advocate, item, settings, django_capture_on_commit_callbacks
+    ):
+        settings.FETCH_ALLOWED_NETWORKS = []  # 127.0.0.1 is no longer allowed
+        share = self.post(advocate, item, django_capture_on_commit_callbacks)
+        assert share.post_state == "failed"
+        assert "is not one Advocato may connect to" in share.error
+        assert fake.post_requests == 0
+
     def test_delete_removes_the_record(
         self, fake, account, advocate, item, django_capture_on_commit_callbacks
     ):
