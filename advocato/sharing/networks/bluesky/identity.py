@@ -8,7 +8,7 @@ identity says which. We follow the AT Protocol's own steps:
    spec's other method, a DNS TXT record at ``_atproto.<handle>``, needs a DNS library we do
    not carry; for handles that only have the TXT record we ask a resolver service's
    ``com.atproto.identity.resolveHandle`` instead (``BLUESKY_HANDLE_RESOLVER``, by default
-   Bluesky's public API, which does the DNS lookup; see
+   Bluesky's public API, which does the DNS lookup; empty: ask no one; see
    https://docs.bsky.app/docs/api/com-atproto-identity-resolve-handle).
 2. The DID to its document (https://atproto.com/specs/did): ``did:plc`` from the PLC
    directory, ``<BLUESKY_PLC_URL>/<did>`` (https://web.plc.directory/spec/v0.1/did-plc);
@@ -100,6 +100,8 @@ def resolve_handle(handle: str) -> str:
             return did
     except fetch.FetchError:
         pass  # no such document (or host): the DNS method, through the resolver, may work
+    if not resolver_url():  # the operator asks no resolver service: the well-known only
+        raise _not_found(handle)
     url = f"{resolver_url()}/xrpc/com.atproto.identity.resolveHandle?handle={quote(handle)}"
     try:
         did = str(_json(_get(url, "application/json")).get("did", ""))

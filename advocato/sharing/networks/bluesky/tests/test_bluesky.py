@@ -96,6 +96,17 @@ def test_a_handle_with_only_a_dns_record_goes_through_the_resolver(start_fake, l
     assert NetworkAccount.objects.get().instance == fake.url
 
 
+def test_without_a_resolver_a_dns_only_handle_is_not_found(start_fake, login, advocate,
+                                                           settings):  # fmt: skip
+    fake = start_fake("bluesky")
+    fake.dns_only.add(HANDLE)
+    settings.BLUESKY_HANDLE_RESOLVER = ""
+    response = connect_form(login, advocate)
+    assert response.status_code == 400
+    assert f"No Bluesky account was found for {HANDLE}" in response.content.decode()
+    assert not any("resolveHandle" in p for p in paths(fake))
+
+
 def test_a_did_web_account(start_fake, login, advocate):
     from ....models import NetworkAccount
 
