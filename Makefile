@@ -10,7 +10,7 @@ LOCK := requirements.lock
 UV_VERSION := 0.13.9
 UV := $(VENV)/uv-$(UV_VERSION)/bin/uv
 
-.PHONY: demo test install lint format bench bench-smoke clean messages lock
+.PHONY: demo test install lint format bench bench-smoke clean messages lock pds
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,18 @@ lock: $(UV)
 	UV_CUSTOM_COMPILE_COMMAND="make lock" $(UV) pip compile pyproject.toml --extra test \
 		--universal --python-version 3.11 --generate-hashes --quiet $(LOCK_ARGS) -o $(LOCK)
 
+# The AT Protocol reference PDS and a PLC directory (exact versions: ci/pds/package-lock.json)
+# for the Bluesky tests against a real server (pytest -m pds). Needs Node 20+ and npm; without
+# them `make test` skips those tests and says so. node_modules stays in ci/pds (gitignored).
+PDS_DIR := ci/pds
+PDS_STAMP := $(PDS_DIR)/node_modules/.advocato-installed
+
+$(PDS_STAMP): $(PDS_DIR)/package.json $(PDS_DIR)/package-lock.json
+	cd $(PDS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(PDS_STAMP)
+
+pds: $(PDS_STAMP)
+
 # Developers only: extract new strings (needs GNU gettext's xgettext).
 messages: install
 	cd advocato && ../$(BIN)/advocato makemessages -l da -l nb --no-obsolete --add-location file
@@ -75,4 +87,4 @@ bench-%: install
 	cd bench && ../$(BIN)/python $*.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .advocato-demo .pytest_cache
+	rm -rf $(VENV) .advocato-demo .pytest_cache $(PDS_DIR)/node_modules

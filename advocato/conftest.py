@@ -54,6 +54,16 @@ def fixed_clock(request):
         yield traveller
 
 
+@pytest.fixture(autouse=True)
+def _process_memory_forgotten():
+    """What a process remembers for itself (e.g. a network's "wait before asking again") does
+    not leak from one test into the next."""
+    from django.core.cache import caches
+
+    yield
+    caches["process"].clear()
+
+
 @pytest.fixture(params=list(MOMENTS), ids=list(MOMENTS))
 def moment(request, fixed_clock) -> Iterator[datetime]:
     """Runs the test at each of the date-sensitive moments (see MOMENTS)."""

@@ -200,6 +200,15 @@ FETCH_ALLOWED_HOSTS = [
 ]
 FETCH_USER_AGENT = "Advocato/0.1 (link preview and feed reader)"
 
+# Bluesky: where accounts are found from their handles (see sharing/networks/bluesky/
+# identity.py): the PLC directory for did:plc identities, and the resolver asked for handles
+# that only have a DNS record. BLUESKY_WELL_KNOWN_URL is for test setups only.
+BLUESKY_PLC_URL = os.environ.get("ADVOCATO_BLUESKY_PLC_URL", "https://plc.directory")
+BLUESKY_HANDLE_RESOLVER = os.environ.get(
+    "ADVOCATO_BLUESKY_HANDLE_RESOLVER", "https://public.api.bsky.app"
+)
+BLUESKY_WELL_KNOWN_URL = "https://{host}/.well-known/{name}"
+
 # Clicks: a GeoLite2-format country database (optional) and how long a click can earn a
 # conversion.
 GEOIP_PATH = os.environ.get("ADVOCATO_GEOIP_PATH", "")
@@ -311,6 +320,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "advocato-links",
         "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
+    # What one process remembers for itself, outside any database transaction (a network's
+    # "wait before asking again" must survive the rollback of the post that was refused).
+    "process": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "advocato-process",
     },
 }
 

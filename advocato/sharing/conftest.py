@@ -26,11 +26,18 @@ def network_settings(settings):
     return settings
 
 
-def configure(network: str, fake) -> None:
+def configure(network: str, fake, settings=None) -> None:
+    """The company's app on the fake. Bluesky has no base URL (that would be an override):
+    accounts are found from their handles, through the fake's identity documents."""
     from .models import NetworkApp
 
     app = NetworkApp(network=network, base_url=fake.url)
     app.linkedin_analytics = network == "linkedin"  # the fake's app has every product
+    if network == "bluesky" and settings is not None:
+        app.base_url = ""
+        settings.BLUESKY_WELL_KNOWN_URL = fake.url + "/_hosts/{host}/.well-known/{name}"
+        settings.BLUESKY_PLC_URL = fake.url + "/plc"
+        settings.BLUESKY_HANDLE_RESOLVER = fake.url
     if hasattr(fake, "client_id"):
         app.client_id, app.client_secret = fake.client_id, fake.client_secret
     app.save()
@@ -44,12 +51,15 @@ def start_fake(db, network_settings):
         fake = FAKES[network](**kwargs)
         fake.start()
         started.append(fake)
-        configure(network, fake)
+        configure(network, fake, network_settings)
         return fake
 
     yield _start
     for fake in started:
         fake.stop()
+    from django.core.cache import cache
+
+    cache.clear()  # e.g. Bluesky's "wait before the next createSession"
 
 
 def connect(client, network: str, fake, username: str = "anna.holm",

@@ -279,8 +279,16 @@ def connect_bluesky(employee, handle: str, app_password: str) -> NetworkAccount:
     adapter = adapter_for("bluesky")
     assert isinstance(adapter, BlueskyAdapter)
     try:
-        tokens, session = adapter.create_session(handle, app_password.strip())
-        account = NetworkAccount(employee=employee, network="bluesky", instance=adapter.base)
+        # The account's own PDS, from its identity (unless the company set one for all).
+        found = adapter.locate(handle)
+        pds = found.pds if found is not None else adapter.base
+        tokens, session = adapter.create_session(handle, app_password.strip(), base=pds)
+        if found is not None and session["did"] != found.did:
+            raise ConnectError(
+                _("The server %(server)s answered for another account than %(handle)s.")
+                % {"server": pds, "handle": handle}
+            )
+        account = NetworkAccount(employee=employee, network="bluesky", instance=pds)
         account.external_id = session["did"]
         account.handle = "@" + session.get("handle", handle)
         account.app_password = app_password.strip()
