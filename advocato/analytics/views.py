@@ -3,6 +3,7 @@ scorecards, targets and the measurement settings, and the exports of every table
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -268,7 +269,11 @@ def settings(request):
         services.after_settings_change()
         messages.success(request, _("The measurement settings are saved."))
         return redirect("analytics:settings")
-    return render(request, "analytics/settings.html", {"form": form})
+    return render(
+        request,
+        "analytics/settings.html",
+        {"form": form, "attribution_days": django_settings.ATTRIBUTION_WINDOW_DAYS},
+    )
 
 
 # --- Adoption: the funnel for the programme and for a manager's own reports ------------------

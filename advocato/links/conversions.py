@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from .models import Click, Conversion, ConversionKind
 
+CLOCK_SKEW = timedelta(minutes=5)  # a company server's clock may run a little ahead
 KIND_MAX = 40
 DEFAULT_KINDS = ("application", "lead", "signup")
 SIGNATURE_MAX_AGE = 300  # seconds a signed request stays valid (replays are refused after)
@@ -112,7 +113,11 @@ def check_payload(data) -> dict:
             _("“id” must be your own reference for the conversion (at most 200 characters)."),
             field="id",
         )
+    occurred_at = data.get("occurred_at")
+    if occurred_at is not None:
+        occurred_at = _moment(occurred_at)
     return {
+        "occurred_at": occurred_at,
         "token": token,
         "kind": kind.strip().lower(),
         "value": value,
@@ -121,11 +126,44 @@ def check_payload(data) -> dict:
     }
 
 
+def _moment(value) -> datetime:
+    """`occurred_at`: ISO 8601 with its offset (2026-11-30T14:05:00+01:00 or …Z)."""
+    problem = _(
+        "“occurred_at” must be a time in ISO 8601 with its offset, such as "
+        "2026-11-30T14:05:00+01:00."
+    )
+    if not isinstance(value, str) or len(value) > 40:
+        raise ConversionError(problem, field="occurred_at")
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ConversionError(problem, field="occurred_at") from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ConversionError(problem, field="occurred_at")
+    return moment
+
+
 def record_conversion(data: dict, source: str, now=None) -> Recorded:
     """Attribute and store a conversion. The click must be a human click within the window;
-    the same conversion (same click, type and id) is stored once."""
+    the same conversion (same click, type and id) is stored once.
+
+    A signed report may say when the conversion happened (`occurred_at`), so one reported late
+    lands on its own day and is judged against the window from then; a browser's report is
+    always now. Not in the future, not older than the window, not before its click."""
     payload = check_payload(data)
     now = now or timezone.now()
+    window = timedelta(days=settings.ATTRIBUTION_WINDOW_DAYS)
+    at = now
+    if source == "server" and payload["occurred_at"] is not None:
+        at = payload["occurred_at"]
+        if at > now + CLOCK_SKEW:
+            raise ConversionError(_("“occurred_at” is in the future."), field="occurred_at")
+        if now - at > window:
+            raise ConversionError(
+                _("“occurred_at” is older than the attribution window of %(days)d days.")
+                % {"days": settings.ATTRIBUTION_WINDOW_DAYS},
+                field="occurred_at",
+            )
     click = Click.objects.filter(token=payload["token"]).select_related("link").first()
     if click is None:
         from .services import find_spooled_click
@@ -133,8 +171,11 @@ def record_conversion(data: dict, source: str, now=None) -> Recorded:
         click = find_spooled_click(payload["token"])
     if click is None or click.kind != Click.Kind.HUMAN:
         raise ConversionError(_("No tracked click has this token."), status=404)
-    window = timedelta(days=settings.ATTRIBUTION_WINDOW_DAYS)
-    if now - click.at > window:
+    if at < click.at:
+        raise ConversionError(
+            _("“occurred_at” is before the click this token belongs to."), field="occurred_at"
+        )
+    if at - click.at > window:
         raise ConversionError(
             _("The click is older than the attribution window of %(days)d days.")
             % {"days": settings.ATTRIBUTION_WINDOW_DAYS},
@@ -171,7 +212,7 @@ def record_conversion(data: dict, source: str, now=None) -> Recorded:
                 currency=payload["currency"],
                 external_id=dedupe,
                 source=source,
-                at=now,
+                at=at,
             )
     except IntegrityError:  # the same report twice at the same moment
         return Recorded(

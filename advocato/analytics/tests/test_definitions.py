@@ -79,3 +79,9 @@ def test_times_show_on_the_viewers_own_clock(org, item, advocate, login):
     assert "6/10/2026 9:15 a.m." in client.get(reverse("shell:my_data")).content.decode()
     Employee.objects.filter(pk=advocate.pk).update(time_zone="America/New_York")
     assert "6/10/2026 3:15 a.m." in client.get(reverse("shell:my_data")).content.decode()
+
+
+def test_the_measurement_settings_page_says_the_attribution_window(org, login, admin, settings):
+    settings.ATTRIBUTION_WINDOW_DAYS = 45
+    html = login(admin).get(reverse("analytics:settings")).content.decode()
+    assert "within 45 days before it" in html

@@ -139,6 +139,56 @@ def test_signed_server_to_server_conversions(client, click, settings):
     assert Conversion.objects.get().source == "server"
 
 
+def test_a_late_report_keeps_its_own_time_and_day(client, share, settings):
+    """The website's server reports on Monday a lead that came in on Saturday evening: it is
+    stored, attributed and counted on Saturday (the company's day), not on the day it arrived."""
+    from advocato.analytics import rollups
+    from advocato.analytics.models import ConversionDay
+
+    settings.CONVERSION_SECRET = "s3cret"
+    saturday = timezone.now() - timedelta(days=2, hours=3)
+    with time_machine.travel(saturday - timedelta(hours=1)):
+        clicked = Click.objects.get(
+            token=token_of(client.get(f"/l/{share.link.code}", HTTP_USER_AGENT=CHROME))
+        )
+    body = json.dumps({"token": clicked.token, "type": "lead", "id": "crm-7",
+                       "occurred_at": saturday.isoformat()}).encode()  # fmt: skip
+    assert server_post(client, body).status_code == 201
+    conversion = Conversion.objects.get()
+    assert conversion.at == saturday
+    rollups.fill()
+    day = ConversionDay.objects.get(kind="lead")
+    assert day.row.day == saturday.astimezone(timezone.get_current_timezone()).date()
+
+
+@pytest.mark.parametrize(
+    ("occurred_at", "words"),
+    [
+        ("yesterday", "ISO 8601 with its offset"),
+        ("2026-06-16T10:00:00", "ISO 8601 with its offset"),  # no offset
+        (1781600000, "ISO 8601 with its offset"),
+        ("in the future", "in the future"),
+        ("older than the window", "older than the attribution window"),
+        ("before the click", "before the click"),
+    ],
+)
+def test_a_bad_occurred_at_is_refused_naming_the_field(client, click, settings, occurred_at,
+                                                       words):  # fmt: skip
+    settings.CONVERSION_SECRET = "s3cret"
+    moments = {
+        "in the future": timezone.now() + timedelta(hours=1),
+        "older than the window": timezone.now() - timedelta(days=31),
+        "before the click": click.at - timedelta(minutes=5),
+    }
+    if occurred_at in moments:
+        occurred_at = moments[occurred_at].isoformat()
+    body = json.dumps({"token": click.token, "type": "lead", "occurred_at": occurred_at})
+    response = server_post(client, body.encode())
+    assert response.status_code == 400
+    assert response.json()["field"] == "occurred_at" and words in response.json()["error"]
+    assert not Conversion.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("kwargs", "words"),
     [
