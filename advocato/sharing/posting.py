@@ -406,6 +406,7 @@ def due_share_ids(now=None, limit: int = 200) -> list[int]:
     )
 
 
+@patient
 def give_up_stuck(now=None) -> int:
     """Shares whose worker died on every one of their attempts are not tried for ever."""
     now = now or timezone.now()
