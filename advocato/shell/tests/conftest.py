@@ -274,3 +274,84 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def dataset(world):
+    """A small company with one of everything a page with a parameter needs."""
+    from advocato.analytics import evaluation
+    from advocato.content import services as content
+    from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
+    from advocato.people import services as people
+    from advocato.people.models import Group, Invitation
+    from advocato.rewards.models import Challenge, Reward
+    from advocato.sharing import services as sharing
+    from advocato.sharing.models import EngagementReading, PostState, Share, Source
+
+    from .walk import ROLES
+
+    grow(world, 3)
+    personas = {role: getattr(world, role) for role in ROLES}
+    item = ContentItem.objects.create(
+        title="Offshore wind, explained", url="https://nordlys.example/wind", commentary="Read.",
+        status=Status.PUBLISHED, published_at=timezone.now() - timedelta(hours=1),
+    )  # fmt: skip
+    SuggestedText.objects.create(
+        item=item, network="linkedin", language="en", text="Wind! https://nordlys.example/wind"
+    )
+    shares = {
+        role: sharing.start_share(who, item, "linkedin", "Wind! https://nordlys.example/wind")
+        for role, who in personas.items()
+    }
+    posted = {}  # posted through a connected account: its own page, with the figures read
+    for role, who in personas.items():
+        share = sharing.start_share(who, item, "mastodon", "Wind!", method=Share.Method.API)
+        Share.objects.filter(pk=share.pk).update(
+            post_state=PostState.POSTED, status=Share.Status.CONFIRMED, confirmed_by="api",
+            confirmed_at=timezone.now(), external_id="1", reactions=4, comments=1, reshares=0,
+            permalink="https://mastodon.example/@someone/1", engagement_source=Source.API,
+            engagement_at=timezone.now(),
+        )  # fmt: skip
+        EngagementReading.objects.create(
+            share=share, source=Source.API, reactions=4, comments=1, reshares=0
+        )
+        posted[role] = share
+    draft = ContentItem.objects.create(title="Solar in winter", created_by=world.curator)
+    content.start_history(draft, world.curator)
+    content.transition(draft, Status.IN_REVIEW, world.curator)
+    staged = people.stage_invite_import(
+        uploaded_by=world.admin,
+        filename="people.csv",
+        data=b"email,name\nfreja@example.com,Freja Lund\nnot-an-address,Nobody\n",
+    )
+    invitee = world.people[0]
+    invitation = Invitation.objects.filter(employee=invitee).first() or Invitation.objects.create(
+        employee=invitee, invited_by=world.admin
+    )
+    today = timezone.localdate()
+    challenge = Challenge.objects.create(
+        title="Most clicks in spring", starts_on=today - timedelta(days=2),
+        ends_on=today + timedelta(days=5), prize="Cake", created_by=world.curator,
+    )  # fmt: skip
+    quarter = evaluation.recent_quarters()[0]  # the current one
+    report = next(p for p in world.people if p.manager_id == world.manager.pk and p.user_id)
+    scorecard_of = {"manager": report, "analyst": world.advocate, "admin": world.advocate}
+    objects = {
+        "people:import_report": lambda role: [(staged.pk,)],
+        "people:detail": lambda role: [(invitee.pk,)],
+        "people:group_edit": lambda role: [(Group.objects.first().pk,)],
+        "people:accept": lambda role: [(people.invitation_token(invitation),)],
+        "content:item": lambda role: [(item.pk,)],
+        "content:edit": lambda role: [(draft.pk,)],
+        "content:source": lambda role: [(FeedSource.objects.first().pk,)],
+        "sharing:compose": lambda role: [(item.pk,)],
+        "sharing:handoff": lambda role: [(shares[role].pk,), (posted[role].pk,)],
+        "sharing:item_results": lambda role: [(item.pk,)],
+        "analytics:evaluation": lambda role: [quarter],
+        "analytics:scorecard_of": lambda role: [(scorecard_of.get(role, personas[role]).pk,)],
+        "rewards:employee_points": lambda role: [(world.advocate.pk,)],
+        "rewards:challenge": lambda role: [(challenge.pk,)],
+        "rewards:challenge_edit": lambda role: [(challenge.pk,)],
+        "rewards:reward_edit": lambda role: [(Reward.objects.first().pk,)],
+    }
+    return personas, objects

@@ -9,6 +9,27 @@
     var sync = function () { menu.open = wide.matches; };
     sync();
     wide.addEventListener("change", sync);
+    // The menus by purpose: one open at a time on a desk; Escape or a click elsewhere closes it.
+    var groups = menu.querySelectorAll("details.nav-group");
+    groups.forEach(function (group) {
+      group.addEventListener("toggle", function () {
+        if (group.open && wide.matches) {
+          groups.forEach(function (other) { if (other !== group) { other.open = false; } });
+        }
+      });
+      group.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && group.open) {
+          group.open = false;
+          group.querySelector("summary").focus();
+        }
+      });
+    });
+    document.addEventListener("click", function (event) {
+      if (!wide.matches) { return; }
+      groups.forEach(function (group) {
+        if (group.open && !group.contains(event.target)) { group.open = false; }
+      });
+    });
   }
   // "Copy text" buttons copy the textarea they name.
   document.querySelectorAll("[data-copy]").forEach(function (button) {
