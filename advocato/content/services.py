@@ -306,6 +306,21 @@ def localise(item: ContentItem, language: str) -> Localised:
     return Localised(item.language, item.title, item.commentary)
 
 
+def versions(item: ContentItem) -> list[str]:
+    """The languages the item is written in: its own and those of its variants (prefetched),
+    in the catalogue's order (en, da, nb)."""
+    have = {item.language, *(v.language for v in item.variants.all())}
+    return [code for code in ("en", "da", "nb") if code in have] + sorted(have - {"en", "da", "nb"})
+
+
+def chosen_version(item: ContentItem, asked: str | None, reader_language: str) -> str:
+    """The language version a reader picked (`asked`, when the item has it), else the one
+    they are shown by default."""
+    if asked and asked in versions(item):
+        return asked
+    return localise(item, reader_language).language
+
+
 def suggested_texts(item: ContentItem, language: str) -> dict[str, str]:
     """For each network with a suggested text: the text in the best language for the reader."""
     by_network: dict[str, dict[str, str]] = {}

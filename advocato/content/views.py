@@ -60,13 +60,19 @@ def feed(request):
     )
 
 
+# Each language named in itself: the version switch is for readers of that language.
+LANGUAGE_NAMES = {"en": "English", "da": "Dansk", "nb": "Norsk bokmål"}
+
+
 @employee_required
 def item_detail(request, pk: int):
     employee = request.employee
     item = services.feed_for(employee).filter(pk=pk).first()
     if item is None:
         raise Http404(_("This item is not in your feed."))
-    texts = services.suggested_texts(item, employee.language)
+    # The language version the advocate reads (or picked): its title, texts and share links.
+    language = services.chosen_version(item, request.GET.get("language"), employee.language)
+    texts = services.suggested_texts(item, language)
     rows = [
         {
             "network": code,
@@ -82,7 +88,11 @@ def item_detail(request, pk: int):
         "content/item.html",
         {
             "item": item,
-            "text": services.localise(item, employee.language),
+            "text": services.localise(item, language),
+            "language": language,
+            "versions": [
+                (code, LANGUAGE_NAMES.get(code, code)) for code in services.versions(item)
+            ],
             "texts": rows,
             "shared": item.pk in services.shared_item_ids(employee),
         },

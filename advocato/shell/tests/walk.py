@@ -38,6 +38,7 @@ SKIPPED = {
     "links:convert": (JSON, "the company website's snippet reports conversions"),
     "links:convert_server": (JSON, "the company's server reports conversions"),
     "sharing:check": (JSON, "the composer's live checks"),
+    "sharing:copy": (POST, "an item's “Copy text with your link” buttons"),
     "sharing:confirm": (POST, "“Yes, I posted it” on the hand-off page"),
     "sharing:cancel": (POST, "cancels a scheduled post"),
     "sharing:refresh_figures": (POST, "reads a post's figures from the network"),

@@ -43,6 +43,32 @@
       });
     });
   });
+  // "Copy text with your link" on an item: the server puts the advocate's own tracked link
+  // into the text, which goes to the clipboard. Without JavaScript the form opens the share's
+  // page with the text ready to copy.
+  document.querySelectorAll("form[data-copy-form]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!navigator.clipboard || !window.fetch) { return; }
+      event.preventDefault();
+      var button = form.querySelector("button");
+      var text = fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      }).then(function (data) { return data.text; });
+      var copied = window.ClipboardItem
+        ? navigator.clipboard.write([new ClipboardItem({ "text/plain": text.then(function (t) {
+            return new Blob([t], { type: "text/plain" }); }) })])
+        : text.then(function (t) { return navigator.clipboard.writeText(t); });
+      copied.then(function () {
+        var label = button.textContent;
+        button.textContent = "✓";
+        setTimeout(function () { button.textContent = label; }, 1500);
+      }, function () { form.submit(); });
+    });
+  });
   // The language switch submits itself when a language is picked.
   var select = document.getElementById("language-select");
   if (select && select.form) {
