@@ -282,6 +282,7 @@ def dataset(world):
     from advocato.analytics import evaluation
     from advocato.content import services as content
     from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
+    from advocato.core.models import AuditEntry
     from advocato.people import services as people
     from advocato.people.models import Group, Invitation
     from advocato.rewards.models import Challenge, Reward
@@ -332,6 +333,12 @@ def dataset(world):
     challenge = Challenge.objects.create(
         title="Most clicks in spring", starts_on=today - timedelta(days=2),
         ends_on=today + timedelta(days=5), prize="Cake", created_by=world.curator,
+    )  # fmt: skip
+    # A change with long values (a pasted address, a long title): the audit log wraps them.
+    AuditEntry.objects.create(
+        actor=world.admin.user, actor_label=world.admin.email, action="update",
+        object_type="content.ContentItem", object_id=str(item.pk), object_repr="x" * 300,
+        before={"url": "https://nordlys.example/" + "a" * 400}, after={"title": "W" * 300},
     )  # fmt: skip
     quarter = evaluation.recent_quarters()[0]  # the current one
     report = next(p for p in world.people if p.manager_id == world.manager.pk and p.user_id)
