@@ -172,6 +172,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         guard_text_fields(self, ["name", "title"])
+        # Empty means "as the browser asks", which the list says in words, not "---------".
+        self.fields["ui_language"].choices = [("", _("Same as my browser")), *Language.choices]
 
 
 class CSVUploadForm(forms.Form):

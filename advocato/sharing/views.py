@@ -4,6 +4,7 @@ advocate's own shares, and an item's results for curators and analysts."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -339,6 +340,10 @@ def _direct_share(request, share: Share):
             "network_label": dict(networks.NETWORKS)[share.network],
             "engagement_form": form,
             "pending": share.post_state in {PostState.SCHEDULED, PostState.POSTING},
+            # "Post now" is scheduled for now: it is going out, not waiting for a time.
+            "going_now": share.post_state == PostState.SCHEDULED
+            and share.scheduled_for is not None
+            and share.scheduled_for <= timezone.now() + timedelta(minutes=1),
             "readings": share.readings.all()[:10],
         },
     )
