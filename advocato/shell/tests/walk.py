@@ -33,6 +33,7 @@ SKIPPED = {
     "people:revoke": (POST, "an action on the person's page"),
     "people:set_active": (POST, "an action on the person's page"),
     "content:transition": (POST, "approve, send back, archive: buttons on other pages"),
+    "content:review_approve": (POST, "the review queue's “Approve ticked” button"),
     "content:source_poll": (POST, "the feed page's “read now” button"),
     "links:follow": (REDIRECT, "the /l/ redirect to the item's own site"),
     "links:convert": (JSON, "the company website's snippet reports conversions"),

@@ -69,6 +69,19 @@
       }, function () { form.submit(); });
     });
   });
+  // Fields with a length limit count as one types: "120 / 300".
+  document.querySelectorAll("[data-count][maxlength]").forEach(function (field) {
+    var counter = document.createElement("span");
+    counter.className = "counter muted small";
+    field.insertAdjacentElement("afterend", counter);
+    var max = parseInt(field.getAttribute("maxlength"), 10);
+    var show = function () {
+      counter.textContent = field.value.length + " / " + max;
+      counter.classList.toggle("over", field.value.length >= max);
+    };
+    field.addEventListener("input", show);
+    show();
+  });
   // The language switch submits itself when a language is picked.
   var select = document.getElementById("language-select");
   if (select && select.form) {
