@@ -90,3 +90,22 @@ def test_copy_text_on_the_item_page_carries_the_tracked_link(login, anna, item):
     )
     assert Share.objects.filter(employee=anna).count() == 1
     assert client.get(url).status_code == 405
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_copy_text_puts_the_tracked_link_on_the_clipboard(browser, live_server, anna, item):
+    from advocato.shell.tests.walk import sign_in
+
+    context = browser.new_context(locale="en-GB")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    sign_in(page, live_server.url, anna)
+    page.goto(f"{live_server.url}{reverse('content:item', args=[item.pk])}?language=da")
+    page.get_by_role("button", name="Copy text with your link").first.click()
+    page.wait_for_function("document.querySelector('[data-copy-form] button').textContent === '✓'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    share = Share.objects.get(employee=anna)
+    assert copied == f"Læs! {live_server.url}/l/{share.link.code}"
+    assert page.url.endswith("?language=da")  # stayed on the item's page
+    context.close()
