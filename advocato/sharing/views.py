@@ -340,10 +340,10 @@ def _direct_share(request, share: Share):
             "network_label": dict(networks.NETWORKS)[share.network],
             "engagement_form": form,
             "pending": share.post_state in {PostState.SCHEDULED, PostState.POSTING},
-            # "Post now" is scheduled for now: it is going out, not waiting for a time.
+            # "Post now" is scheduled for the moment it was asked: going out, not waiting.
             "going_now": share.post_state == PostState.SCHEDULED
             and share.scheduled_for is not None
-            and share.scheduled_for <= timezone.now() + timedelta(minutes=1),
+            and share.scheduled_for <= timezone.now() + timedelta(seconds=1),
             "readings": share.readings.all()[:10],
         },
     )
