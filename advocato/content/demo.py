@@ -359,6 +359,11 @@ def build(rng: random.Random, progress) -> dict:
         item = services.suggest(author, title=title, story=story,
                                 url="https://nordlys.example/blog/anna-five-things" if not story else "")  # fmt: skip
         if status == Status.PUBLISHED:
+            # A curator writes the ready-made text first: suggestions are approved with one.
+            SuggestedText.objects.create(
+                item=item, network="linkedin", language=item.language,
+                text=f"{title} {item.url}".strip() if item.url else title,
+            )  # fmt: skip
             services.approve(item, curator)
             item.refresh_from_db()
             item.reshare_on_company_channels = True

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,20 @@ from advocato.people.models import Department, Group, Language, Location, Role, 
 from .models import ContentItem, FeedSource, Goal, Status, Topic
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+# Lengths people can write (the title column holds 300): long enough for a story, short enough
+# that a paste of a whole page is refused rather than saved into the library's table.
+TITLE_MAX = 300
+COMMENTARY_MAX = 3000
+
+
+def limit(field, length: int) -> None:
+    """At most `length` characters: checked by the form, and counted as one types
+    (app.js shows "n / length" beside every field with data-count)."""
+    field.max_length = length
+    if not any(isinstance(v, MaxLengthValidator) and v.limit_value == length
+               for v in field.validators):  # fmt: skip
+        field.validators.append(MaxLengthValidator(length))
+    field.widget.attrs.update({"maxlength": str(length), "data-count": ""})
 
 
 def check_image_size(image) -> None:
@@ -164,6 +179,8 @@ class ContentItemForm(TargetingFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         guard_text_fields(self, ["title", "site_name"])
+        limit(self.fields["title"], TITLE_MAX)
+        limit(self.fields["commentary"], COMMENTARY_MAX)
         for name in ("publish_at", "expire_at"):
             field = self.fields[name]
             assert isinstance(field, forms.DateTimeField)
@@ -225,6 +242,8 @@ class TextsForm(forms.Form):
                 commentary = forms.CharField(
                     label=_("Commentary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
                 )
+                limit(title, TITLE_MAX)
+                limit(commentary, COMMENTARY_MAX)
                 self.fields[f"{code}-title"] = title
                 self.fields[f"{code}-commentary"] = commentary
                 variant = variants.get(code)
@@ -336,6 +355,8 @@ class SuggestionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         guard_text_fields(self, ["title"])
+        limit(self.fields["title"], TITLE_MAX)
+        limit(self.fields["story"], COMMENTARY_MAX)
 
     def clean(self):
         data = super().clean()
@@ -362,6 +383,9 @@ class FeedFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         topic = self.fields["topic"]
         assert isinstance(topic, forms.ChoiceField)
+        # Only topics an advocate can find something under: those of published items (a topic
+        # typed into a draft, or left on archived items only, is no use as a filter).
+        used = Topic.objects.filter(items__status=Status.PUBLISHED).distinct()
         topic.choices = [("", _("All"))] + [
-            (t, t) for t in Topic.objects.values_list("name", flat=True)
+            (t, t) for t in used.order_by("name").values_list("name", flat=True)
         ]

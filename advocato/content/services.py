@@ -107,6 +107,16 @@ def transition(item: ContentItem, to: str, by: Employee | None, comment: str = "
         to = Status.SCHEDULED if item.publish_at and item.publish_at > now else Status.PUBLISHED
     if to == Status.PUBLISHED and item.expire_at and item.expire_at <= now:
         raise ContentError(_("The expiry date has passed; change it before publishing."))
+    # A colleague's suggestion comes with a headline only: it is published once a curator has
+    # written what advocates share, not at the first click on "Approve".
+    if (
+        to in {Status.PUBLISHED, Status.SCHEDULED}
+        and item.suggested_by_id
+        and not SuggestedText.objects.filter(item=item).exists()
+    ):
+        raise ContentError(
+            _("Write a ready-made text for at least one network before approving a suggestion.")
+        )
     StatusChange.objects.create(
         item=item, from_status=item.status, to_status=to, by=by, comment=comment.strip()
     )
@@ -119,6 +129,37 @@ def transition(item: ContentItem, to: str, by: Employee | None, comment: str = "
 
 def approve(item: ContentItem, by: Employee, comment: str = "") -> ContentItem:
     return transition(item, Status.PUBLISHED, by, comment)
+
+
+def approve_many(pks, by: Employee) -> tuple[list[ContentItem], list[tuple[int, str]]]:
+    """Approve several items in review, each checked on its own (who may, texts, dates) and
+    each in its own transaction, so one refusal does not undo the others. The status changes
+    are written to the history and, for curators and admins, to the audit log as any other.
+    Returns (approved, [(pk, why not)])."""
+    approved, refused = [], []
+    for item in ContentItem.objects.filter(pk__in=list(pks)[:200]).order_by("pk"):
+        if item.status != Status.IN_REVIEW:
+            refused.append((item.pk, _("It is no longer waiting for review.")))
+            continue
+        try:
+            approved.append(transition(item, Status.PUBLISHED, by))
+        except ContentError as error:
+            refused.append((item.pk, str(error)))
+    return approved, refused
+
+
+def waiting_for(items, employee: Employee) -> list:
+    """The review queue for `employee`: the items they may review (someone else submitted
+    them) first, then the rest, each part oldest submission first. Sets `can_review`,
+    `submitted_at` on each item (items prefetched with `submissions()`)."""
+    for item in items:
+        try:
+            check_transition(item, Status.PUBLISHED, employee)
+            item.can_review = True
+        except ContentError:
+            item.can_review = False
+        item.submitted_at = item.submissions[0].at if item.submissions else item.created_at
+    return sorted(items, key=lambda i: (not i.can_review, i.submitted_at, i.pk))
 
 
 def run_schedule(now=None) -> tuple[int, int]:
@@ -305,6 +346,21 @@ def localise(item: ContentItem, language: str) -> Localised:
             version = versions[code]
             return Localised(code, version.title, version.commentary)
     return Localised(item.language, item.title, item.commentary)
+
+
+def versions(item: ContentItem) -> list[str]:
+    """The languages the item is written in: its own and those of its variants (prefetched),
+    in the catalogue's order (en, da, nb)."""
+    have = {item.language, *(v.language for v in item.variants.all())}
+    return [code for code in ("en", "da", "nb") if code in have] + sorted(have - {"en", "da", "nb"})
+
+
+def chosen_version(item: ContentItem, asked: str | None, reader_language: str) -> str:
+    """The language version a reader picked (`asked`, when the item has it), else the one
+    they are shown by default."""
+    if asked and asked in versions(item):
+        return asked
+    return localise(item, reader_language).language
 
 
 def suggested_texts(item: ContentItem, language: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("library/<int:pk>/", views.item_edit, name="edit"),
     path("library/<int:pk>/status/", views.item_transition, name="transition"),
     path("review/", views.review_queue, name="review"),
+    path("review/approve/", views.review_approve, name="review_approve"),
     path("sources/", views.sources, name="sources"),
     path("sources/<int:pk>/", views.source_detail, name="source"),
     path("sources/<int:pk>/poll/", views.source_poll, name="source_poll"),

@@ -8,7 +8,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from advocato.lib import networks
@@ -60,13 +62,19 @@ def feed(request):
     )
 
 
+# Each language named in itself: the version switch is for readers of that language.
+LANGUAGE_NAMES = {"en": "English", "da": "Dansk", "nb": "Norsk bokmål"}
+
+
 @employee_required
 def item_detail(request, pk: int):
     employee = request.employee
     item = services.feed_for(employee).filter(pk=pk).first()
     if item is None:
         raise Http404(_("This item is not in your feed."))
-    texts = services.suggested_texts(item, employee.language)
+    # The language version the advocate reads (or picked): its title, texts and share links.
+    language = services.chosen_version(item, request.GET.get("language"), employee.language)
+    texts = services.suggested_texts(item, language)
     rows = [
         {
             "network": code,
@@ -82,7 +90,11 @@ def item_detail(request, pk: int):
         "content/item.html",
         {
             "item": item,
-            "text": services.localise(item, employee.language),
+            "text": services.localise(item, language),
+            "language": language,
+            "versions": [
+                (code, LANGUAGE_NAMES.get(code, code)) for code in services.versions(item)
+            ],
             "texts": rows,
             "shared": item.pk in services.shared_item_ids(employee),
         },
@@ -257,21 +269,51 @@ def item_transition(request, pk: int):
 
 @role_required("curator")
 def review_queue(request):
-    items = list(
-        ContentItem.objects.filter(status=Status.IN_REVIEW)
-        .select_related("suggested_by", "source", "created_by")
-        .prefetch_related(services.submissions())
-        .order_by("created_at")
+    """What waits for review: first what this curator may act on (someone else submitted it),
+    oldest first; "Waiting for me" shows only that. Several can be approved at once."""
+    items = services.waiting_for(
+        list(
+            ContentItem.objects.filter(status=Status.IN_REVIEW)
+            .select_related("suggested_by", "source", "created_by")
+            .prefetch_related(services.submissions(), "texts")
+        ),
+        request.employee,
     )
-    for item in items:  # only offer what this reviewer may do
-        try:
-            services.check_transition(item, Status.PUBLISHED, request.employee)
-            item.can_review = True  # type: ignore[attr-defined]  # for the template only
-        except services.ContentError:
-            item.can_review = False  # type: ignore[attr-defined]  # for the template only
+    mine = [item for item in items if item.can_review]
+    show = request.GET.get("show", "")
     return render(
-        request, "content/review.html", {"items": items, "review_form": forms.ReviewForm()}
+        request,
+        "content/review.html",
+        {
+            "items": mine if show == "mine" else items,
+            "show": show,
+            "waiting_for_me": len(mine),
+            "total": len(items),
+            "review_form": forms.ReviewForm(),
+        },
     )
+
+
+@require_POST
+@role_required("curator")
+def review_approve(request):
+    """Approve the ticked items of the review queue, each checked as if approved alone."""
+    pks = [int(pk) for pk in request.POST.getlist("items") if pk.isdigit()]
+    approved, refused = services.approve_many(pks, request.employee)
+    if approved:
+        messages.success(
+            request,
+            ngettext("%(count)d item approved.", "%(count)d items approved.", len(approved))
+            % {"count": len(approved)},
+        )
+    titles = dict(ContentItem.objects.filter(pk__in=[pk for pk, _w in refused]).values_list(
+        "pk", "title"
+    ))  # fmt: skip
+    for pk, why in refused:
+        messages.error(request, f"“{titles.get(pk, pk)}”: {why}")
+    if not pks:
+        messages.error(request, _("Tick the items to approve first."))
+    return redirect(reverse("content:review") + ("?show=mine" if request.POST.get("mine") else ""))
 
 
 @role_required("curator")

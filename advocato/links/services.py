@@ -85,10 +85,12 @@ def _info(link: TrackedLink) -> dict:
         "share_id": share.pk,
         "item_id": item.pk,
         "employee_id": share.employee_id,
-        "language": share.employee.language,
+        # The language version the advocate shared names the campaign.
+        "language": share.language or share.employee.language,
         "network": share.network,
         "url": item.url,
-        "campaign": slugify(item.title)[:60] or f"item-{item.pk}",
+        "campaign": slugify(share.version.title if share.language else item.title)[:60]
+        or f"item-{item.pk}",
         "confirmed": share.confirmed_at is not None,
         "revoked": link.revoked_at is not None,
     }

@@ -176,6 +176,10 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         guard_text_fields(self, ["name", "title"])
+        # Empty means "as the browser asks", which the list says in words, not "---------".
+        ui_language = self.fields["ui_language"]
+        assert isinstance(ui_language, forms.ChoiceField)
+        ui_language.choices = [("", _("Same as my browser")), *Language.choices]
 
 
 class CSVUploadForm(forms.Form):

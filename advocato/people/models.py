@@ -134,9 +134,24 @@ class Ranking(models.TextChoices):
     OUT = "out", _("Leave me out of rankings")
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(tz for tz in zoneinfo.available_timezones() if "/" in tz)
-    return [(tz, tz) for tz in ["UTC", *zones]]
+# The regions of the time-zone database, by name; other prefixes (old aliases such as
+# "US/Eastern") keep their own name.
+TIME_ZONE_REGIONS = {
+    "Africa": _("Africa"), "America": _("America"), "Antarctica": _("Antarctica"),
+    "Arctic": _("Arctic"), "Asia": _("Asia"), "Atlantic": _("Atlantic Ocean"),
+    "Australia": _("Australia"), "Europe": _("Europe"), "Indian": _("Indian Ocean"),
+    "Pacific": _("Pacific Ocean"),
+}  # fmt: skip
+
+
+def time_zone_choices() -> list:
+    """UTC, then the zones grouped by region (an <optgroup> each), each named by its city."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for tz in sorted(tz for tz in zoneinfo.available_timezones() if "/" in tz):
+        region, _slash, place = tz.partition("/")
+        groups.setdefault(region, []).append((tz, place.replace("_", " ").replace("/", " / ")))
+    regions = sorted(groups, key=lambda r: (r not in TIME_ZONE_REGIONS, r))
+    return [("UTC", "UTC"), *[(TIME_ZONE_REGIONS.get(r, r), groups[r]) for r in regions]]
 
 
 class Employee(models.Model):

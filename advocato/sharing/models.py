@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.models import ContentItem
+from advocato.content.services import Localised, localise
 from advocato.core.audit import acting_as
 from advocato.lib.networks import NETWORKS
 from advocato.people.models import Employee
@@ -67,6 +68,9 @@ class Share(models.Model):
     edited = models.BooleanField(_("edited"), default=False)
     # 0.0 = exactly as suggested, 1.0 = nothing left of it.
     edit_distance = models.FloatField(_("how much was changed"), default=0.0)
+    # The language version of the item the advocate shared (its title names the share on
+    # every page and in the link's campaign tag). Empty only on shares made before it was kept.
+    language = models.CharField(_("language version"), max_length=8, blank=True)
     method = models.CharField(max_length=8, choices=Method.choices, default=Method.DIALOG)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.STARTED)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -123,6 +127,12 @@ class Share(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} → {self.network}: {self.item}"
+
+    @property
+    def version(self) -> Localised:
+        """The item's title and commentary in the language version that was shared (shares
+        from before the version was kept: the one their advocate reads)."""
+        return localise(self.item, self.language or self.employee.language)
 
     @property
     def engagement(self) -> int | None:

@@ -36,7 +36,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from advocato.content import services as content
 from advocato.core import audit
 from advocato.core.models import Organisation
 from advocato.lib import hooks
@@ -111,7 +110,14 @@ def check_when(when: str, at: datetime | None, network: str, now=None) -> dateti
 
 
 def schedule_share(
-    employee, item, network: str, text: str, suggested: str, when: str, at: datetime | None = None
+    employee,
+    item,
+    network: str,
+    text: str,
+    suggested: str,
+    when: str,
+    at: datetime | None = None,
+    language: str = "",
 ) -> Share:
     """Make the share and queue its posting. With an account that needs reconnecting, the
     share is kept (held) and goes out once the advocate reconnects."""
@@ -128,15 +134,15 @@ def schedule_share(
     if recently.exists():
         raise PostingError(_("This item is already on its way to this network."))
     try:
-        return _schedule(employee, item, network, text, suggested, account, post_at)
+        return _schedule(employee, item, network, text, suggested, account, post_at, language)
     except IntegrityError:  # the same post, sent twice at the same moment
         raise PostingError(_("This item is already on its way to this network.")) from None
 
 
-def _schedule(employee, item, network, text, suggested, account, post_at) -> Share:
+def _schedule(employee, item, network, text, suggested, account, post_at, language="") -> Share:
     with transaction.atomic():
         share = services.start_share(
-            employee, item, network, text, suggested, method=Share.Method.API
+            employee, item, network, text, suggested, method=Share.Method.API, language=language
         )
         share.account = account
         share.scheduled_for = post_at
@@ -264,10 +270,10 @@ def claim(share_id: int, now=None) -> str | None:
 @patient
 def _prepare(share_id: int):
     """The claimed share, the post's text with the tracked link, the link, and the item's
-    title and summary in the advocate's language (for the link card)."""
+    title and summary in the language version that was shared (for the link card)."""
     share = Share.objects.select_related("item", "link", "account", "employee").get(pk=share_id)
     text, link = post_text(share)
-    return share, text, link, content.localise(share.item, share.employee.language)
+    return share, text, link, share.version
 
 
 def post_text(share: Share) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from advocato.content import services as content
 from advocato.content.models import ContentItem
 from advocato.lib import hooks, networks
 from advocato.links import services as links
@@ -40,9 +41,11 @@ def edit_distance(suggested: str, text: str) -> float:
 
 @transaction.atomic
 def start_share(employee, item, network: str, text: str, suggested_text: str = "",
-                method: str = Share.Method.DIALOG) -> Share:  # fmt: skip
+                method: str = Share.Method.DIALOG, language: str = "") -> Share:  # fmt: skip
     """Record the share and mint its tracked link. The text is stored as written; the link is
-    put into it by the caller (see `text_with_link`)."""
+    put into it by the caller (see `text_with_link`). `language` is the language version of
+    the item the advocate chose (default: the one they are shown)."""
+    language = content.chosen_version(item, language, employee.language)
     distance = edit_distance(suggested_text, text)
     # Potential reach: the advocate's audience on this network now (read from a connected
     # account, or stated by them); a direct post refreshes it when it goes out.
@@ -59,10 +62,33 @@ def start_share(employee, item, network: str, text: str, suggested_text: str = "
         edited=distance > 0,
         edit_distance=distance,
         method=method,
+        language=language,
         **reach,
     )
     links.mint_link(share)
     return share
+
+
+def copy_share(employee, item, network: str, language: str = "") -> Share:
+    """The share behind a copied ready-made text: the advocate's latest copy of this item's
+    text for this network in this language version, or a new one — so a pasted text carries
+    the advocate's tracked link and its clicks count."""
+    language = content.chosen_version(item, language, employee.language)
+    share = (
+        Share.objects.filter(
+            employee=employee, item=item, network=network, method=Share.Method.COPY,
+            language=language,
+        )
+        .select_related("link")
+        .order_by("-created_at")
+        .first()
+    )  # fmt: skip
+    if share is not None and hasattr(share, "link") and share.link.revoked_at is None:
+        return share
+    text = content.suggested_texts(item, language).get(network, "")
+    if not text:
+        text = f"{content.localise(item, language).title}\n\n{item.url}".strip()
+    return start_share(employee, item, network, text, text, Share.Method.COPY, language)
 
 
 BY_ADVOCATE, BY_CLICK, BY_API = "advocate", "click", "api"

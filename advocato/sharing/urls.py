@@ -7,6 +7,7 @@ app_name = "sharing"
 urlpatterns = [
     path("feed/<int:pk>/share/", views.compose, name="compose"),
     path("feed/<int:pk>/share/check/", views.check, name="check"),
+    path("feed/<int:pk>/copy/", views.copy_text, name="copy"),
     path("shares/", views.mine, name="mine"),
     path("shares/<int:pk>/", views.handoff, name="handoff"),
     path("shares/<int:pk>/confirm/", views.confirm, name="confirm"),

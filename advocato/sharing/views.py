@@ -3,6 +3,7 @@ advocate's own shares, and an item's results for curators and analysts."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,6 +49,9 @@ from .models import (
 )
 from .networks.base import Engagement, adapter_class
 
+# Each language named in itself: the version switch is for readers of that language.
+LANGUAGE_NAMES = [("en", "English"), ("da", "Dansk"), ("nb", "Norsk bokmål")]
+
 
 def _visible_item(employee, pk: int) -> ContentItem:
     item = content.feed_for(employee).filter(pk=pk).first()
@@ -56,12 +60,19 @@ def _visible_item(employee, pk: int) -> ContentItem:
     return item
 
 
-def _starting_text(item, employee, network: str) -> str:
-    texts = content.suggested_texts(item, employee.language)
+def _starting_text(item, language: str, network: str) -> str:
+    """The suggested text for `network` in the chosen language version (or its title)."""
+    texts = content.suggested_texts(item, language)
     if network in texts:
         return texts[network]
-    text = content.localise(item, employee.language)
+    text = content.localise(item, language)
     return f"{text.title}\n\n{item.url}".strip()
+
+
+def _version_choices(item) -> list[tuple[str, str]]:
+    """(code, name in its own language) of each language the item is written in."""
+    names = dict(LANGUAGE_NAMES)
+    return [(code, names.get(code, code)) for code in content.versions(item)]
 
 
 @employee_required
@@ -72,11 +83,15 @@ def compose(request, pk: int):
     chosen = request.GET.get("network", "linkedin")
     if chosen not in dict(networks.NETWORKS):
         chosen = "linkedin"
+    # The language version the advocate picked (on the item page or here), kept on the share.
+    language = content.chosen_version(
+        item, request.POST.get("language") or request.GET.get("language"), employee.language
+    )
     form = ShareForm(
         request.POST or None,
         initial={
             "network": chosen,
-            "text": _starting_text(item, employee, chosen),
+            "text": _starting_text(item, language, chosen),
             "mastodon_instance": profile.mastodon_instance if profile else "",
         },
     )
@@ -91,7 +106,8 @@ def compose(request, pk: int):
             try:
                 share = posting.schedule_share(
                     employee, item, data["network"], data["text"],
-                    _starting_text(item, employee, data["network"]), data["when"], post_at,
+                    _starting_text(item, language, data["network"]), data["when"], post_at,
+                    language=language,
                 )  # fmt: skip
             except posting.PostingError as error:
                 form.add_error(None, str(error))
@@ -103,8 +119,9 @@ def compose(request, pk: int):
                 item,
                 data["network"],
                 data["text"],
-                _starting_text(item, employee, data["network"]),
+                _starting_text(item, language, data["network"]),
                 method=Share.Method.COPY if data["network"] == "instagram" else Share.Method.DIALOG,
+                language=language,
             )
             if data["mastodon_instance"]:
                 SharingProfile.objects.update_or_create(
@@ -112,7 +129,7 @@ def compose(request, pk: int):
                 )
             return redirect("sharing:handoff", pk=share.pk)
     network = form.data.get("network", chosen) if form.is_bound else chosen
-    localised = content.localise(item, employee.language)
+    localised = content.localise(item, language)
     return render(
         request,
         "sharing/compose.html",
@@ -126,6 +143,8 @@ def compose(request, pk: int):
             "networks": networks.NETWORKS,
             "checks": checks,
             "text": localised,
+            "language": language,
+            "versions": _version_choices(item),
             "guidelines": Guidelines.get(),
             "account": connections.account_for(employee, network)
             if network in dict(connections.offered_networks())
@@ -156,9 +175,26 @@ def check(request, pk: int):
     )
 
 
+@employee_required
+@require_POST
+def copy_text(request, pk: int):
+    """ "Copy text" on an item's page: the ready-made text with the advocate's own tracked link
+    (made once per item, network and language version, then reused). With JavaScript the
+    text comes back as JSON for the clipboard; without, the share's page shows it to copy."""
+    item = _visible_item(request.employee, pk)
+    network = request.POST.get("network", "")
+    if network not in dict(networks.NETWORKS):
+        raise Http404(_("Unknown network."))
+    share = services.copy_share(request.employee, item, network, request.POST.get("language"))
+    if request.headers.get("Accept", "").startswith("application/json"):
+        link = links.link_url(share.link, request.build_absolute_uri("/"))
+        return JsonResponse({"text": services.text_with_link(item, share.text, link)})
+    return redirect("sharing:handoff", pk=share.pk)
+
+
 def _own_share(request, pk: int) -> Share:
     return get_object_or_404(
-        Share.objects.select_related("item", "link"), pk=pk, employee=request.employee
+        Share.objects.select_related("item", "link", "employee"), pk=pk, employee=request.employee
     )
 
 
@@ -232,7 +268,12 @@ def _results(shares):
 
 @employee_required
 def mine(request):
-    shares = Share.objects.filter(employee=request.employee).select_related("item", "link")
+    # Each share under the title of the language version it shared.
+    shares = (
+        Share.objects.filter(employee=request.employee)
+        .select_related("item", "link", "employee")
+        .prefetch_related("item__variants")
+    )
     page = Paginator(shares, 25).get_page(request.GET.get("page"))
     rows = _results(list(page.object_list))
     totals = {
@@ -246,7 +287,7 @@ def mine(request):
 
 @role_required("curator", "analyst")
 def item_results(request, pk: int):
-    item = get_object_or_404(ContentItem, pk=pk)
+    item = get_object_or_404(ContentItem.objects.prefetch_related("variants"), pk=pk)
     shares = _results(
         list(
             Share.objects.filter(item=item, confirmed_at__isnull=False).select_related(
@@ -254,8 +295,10 @@ def item_results(request, pk: int):
             )
         )
     )
+    names = dict(LANGUAGE_NAMES)
     by_network: dict[Any, dict] = {}  # by network code
     by_employee: dict[Any, dict] = {}  # by employee id, 0 for everyone not named
+    by_language: dict[Any, dict] = {}
     # Names through the privacy gate; everyone the viewer may not name is one row, so the
     # totals still add up.
     named = set(
@@ -265,10 +308,13 @@ def item_results(request, pk: int):
     )
     others = _("Others, not named")
     for share in shares:
+        share.item = item  # the one item, its versions prefetched
+        language = share.version.language
         person = share.employee_id if share.employee_id in named else 0
         for bucket, key, label in (
             (by_network, share.network, share.get_network_display()),
             (by_employee, person, share.employee.name if person else others),
+            (by_language, language, names.get(language, language)),
         ):
             row = bucket.setdefault(key, {"label": label, "shares": 0, "clicks": 0, "unique": 0,
                                           "previews": 0, "conversions": 0})  # fmt: skip
@@ -283,7 +329,7 @@ def item_results(request, pk: int):
         request,
         "sharing/item_results.html",
         {"item": item, "by_network": ordered(by_network), "by_employee": ordered(by_employee)[:50],
-         "shares": len(shares)},
+         "by_language": ordered(by_language), "shares": len(shares)},
     )  # fmt: skip
 
 
@@ -309,6 +355,10 @@ def _direct_share(request, share: Share):
             "engagement_form": form,
             "pending": share.post_state in {PostState.SCHEDULED, PostState.POSTING},
             "deletes_on_network": adapter_class(share.network).deletes,
+            # "Post now" is scheduled for the moment it was asked: going out, not waiting.
+            "going_now": share.post_state == PostState.SCHEDULED
+            and share.scheduled_for is not None
+            and share.scheduled_for <= timezone.now() + timedelta(seconds=1),
             "readings": share.readings.all()[:10],
         },
     )

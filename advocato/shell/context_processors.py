@@ -1,55 +1,110 @@
 """What the base layout needs on every page: the organisation and the navigation for the
-signed-in employee's role."""
+signed-in employee's role, grouped by purpose (one's own pages, the programme everyone takes
+part in, content work, results, administration) so the top bar holds a few menus rather than
+two dozen links."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from advocato.core.models import Organisation
 from advocato.lib.permissions import has_role
 
-# (url name, label, roles that see it; empty = every employee)
-NAVIGATION = [
-    ("home", _("Home"), ()),
-    ("content:feed", _("Feed"), ()),
-    ("sharing:mine", _("My shares"), ()),
-    ("analytics:scorecard", _("My scorecard"), ()),
-    ("rewards:points", _("My points"), ()),
-    ("rewards:leaderboard", _("Leaderboard"), ()),
-    ("rewards:challenges", _("Challenges"), ()),
-    ("rewards:catalogue", _("Rewards"), ()),
-    ("rewards:kudos", _("Kudos"), ()),
-    ("enablement:policy", _("Policy"), ()),
-    ("content:library", _("Library"), ("curator",)),
-    ("content:review", _("Review"), ("curator",)),
-    ("analytics:team", _("My team"), ("manager",)),
-    ("analytics:dashboard", _("Analytics"), ("analyst",)),
-    ("analytics:content", _("Content results"), ("curator",)),
-    ("analytics:adoption", _("Adoption"), ("analyst",)),
-    ("sharing:engagement_import", _("Import engagement"), ("analyst",)),
-    ("people:list", _("People"), ("admin",)),
-    ("people:groups", _("Groups"), ("admin",)),
-    ("shell:audit", _("Audit log"), ("admin",)),
-    ("shell:settings", _("Settings"), ("admin",)),
-    ("sharing:network_apps", _("Social networks"), ("admin",)),
-    ("rewards:manage", _("Rewards catalogue"), ("admin",)),
-    ("rewards:review", _("Points to review"), ("admin",)),
-    ("rewards:employee_of_month", _("Employee of the month"), ("admin",)),
-    ("enablement:manage", _("Policy versions"), ("admin",)),
-    ("enablement:onboarding", _("Onboarding"), ("analyst",)),
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# (group label, [(url name, label, roles that see it; empty = every employee)]). A group with
+# no link left for a role is not shown. Labels say what the page is for, so no two read alike.
+NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ...]]]]] = [
+    (
+        _("Me"),
+        [
+            ("content:feed", _("Content to share"), ()),
+            ("sharing:mine", _("My shares"), ()),
+            ("analytics:scorecard", _("My scorecard"), ()),
+            ("rewards:points", _("My points"), ()),
+            ("shell:profile", _("Profile and accounts"), ()),
+            ("shell:my_data", _("My data"), ()),
+            ("enablement:policy", _("Social media policy"), ()),
+        ],
+    ),
+    (
+        _("Programme"),
+        [
+            ("rewards:leaderboard", _("Leaderboard"), ()),
+            ("rewards:challenges", _("Challenges"), ()),
+            ("rewards:catalogue", _("Rewards to redeem"), ()),
+            ("rewards:kudos", _("Kudos"), ()),
+        ],
+    ),
+    (
+        _("Content"),
+        [
+            ("content:library", _("Content library"), ("curator",)),
+            ("content:review", _("Review queue"), ("curator",)),
+        ],
+    ),
+    (
+        _("Results"),
+        [
+            ("analytics:team", _("My team"), ("manager",)),
+            ("analytics:dashboard", _("Programme dashboard"), ("analyst",)),
+            ("analytics:content", _("Results per item"), ("curator",)),
+            ("analytics:adoption", _("Adoption funnel"), ("analyst",)),
+            ("sharing:engagement_import", _("Import engagement figures"), ("analyst",)),
+            ("enablement:onboarding", _("Onboarding"), ("analyst",)),
+        ],
+    ),
+    (
+        pgettext_lazy("navigation", "Admin"),
+        [
+            ("people:list", _("People"), ("admin",)),
+            ("people:groups", _("Groups"), ("admin",)),
+            ("rewards:manage", _("Manage rewards"), ("admin",)),
+            ("rewards:review", _("Points to review"), ("admin",)),
+            ("rewards:employee_of_month", _("Employee of the month"), ("admin",)),
+            ("sharing:network_apps", _("Social networks"), ("admin",)),
+            ("shell:settings", _("Organisation settings"), ("admin",)),
+            ("enablement:manage", _("Policy versions"), ("admin",)),
+            ("shell:audit", _("Audit log"), ("admin",)),
+        ],
+    ),
 ]
+
+
+def _is_current(path: str, url: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)
+
+
+def navigation_for(employee, path: str = "") -> list[dict]:
+    """The menus `employee` sees: [{label, current, links: [{url, label, current}]}]. The
+    link whose address is the longest prefix of `path` is the current one (so "My data" at
+    /me/data/ is current, not "Profile" at /me/)."""
+    groups: list[dict[str, Any]] = []
+    for group_label, entries in NAVIGATION:
+        links: list[dict[str, Any]] = [
+            {"url": reverse(name), "label": label, "current": False}
+            for name, label, roles in entries
+            if not roles or has_role(employee, *roles)
+        ]
+        if links:
+            groups.append({"label": group_label, "links": links, "current": False})
+    matches = [link for g in groups for link in g["links"] if _is_current(path, link["url"])]
+    if matches:
+        best = max(matches, key=lambda link: len(link["url"]))
+        best["current"] = True
+        for group in groups:
+            group["current"] = any(link is best for link in group["links"])
+    return groups
 
 
 def shell(request):
     employee = getattr(request, "employee", None)
     nav = []
     if employee is not None and employee.is_active:
-        path = request.path
-        for name, label, roles in NAVIGATION:
-            if roles and not has_role(employee, *roles):
-                continue
-            url = reverse(name)
-            active = path == url if url == "/" else path.startswith(url)
-            nav.append({"url": url, "label": label, "active": active})
+        nav = navigation_for(employee, request.path)
     return {"organisation": Organisation.get(), "navigation": nav, "employee": employee}

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +45,36 @@ class ForgetForm(forms.Form):
         if value.lower() != self.email.lower():
             raise forms.ValidationError(_("That is not the e-mail address of this account."))
         return value
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters: who made the change, what kind of thing, and from/to which
+    day (in the viewer's time zone; the first day not after the last)."""
+
+    person = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
+    type = forms.ChoiceField(label=_("What"), required=False)
+    start = forms.DateField(
+        label=_("First day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, people=(), types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        person, kind = self.fields["person"], self.fields["type"]
+        assert isinstance(person, forms.ChoiceField) and isinstance(kind, forms.ChoiceField)
+        person.choices = [("", _("Everyone")), *people]
+        kind.choices = [("", _("Everything")), *types]
+
+    def clean(self):
+        data = super().clean()
+        assert data is not None
+        start, end = data.get("start"), data.get("end")
+        earliest = date(2000, 1, 1)
+        for name in ("start", "end"):
+            if data.get(name) and data[name] < earliest:
+                self.add_error(name, _("Choose a day in 2000 or later."))
+        if start and end and start > end:
+            self.add_error("end", _("The last day cannot be before the first."))
+        return data

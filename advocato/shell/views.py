@@ -3,12 +3,15 @@ organisation's settings and the audit log."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,8 +27,8 @@ from advocato.people.models import Employee
 from advocato.sharing.forms import GuidelinesForm
 from advocato.sharing.models import Guidelines
 
-from . import personal_data
-from .forms import ForgetForm, OrganisationForm
+from . import audit_display, personal_data
+from .forms import AuditFilterForm, ForgetForm, OrganisationForm
 
 
 @employee_required
@@ -134,17 +137,44 @@ def organisation_settings(request):
 
 @role_required("admin")
 def audit_log(request):
-    entries = AuditEntry.objects.all()
-    object_type = request.GET.get("type", "")
-    if object_type:
-        entries = entries.filter(object_type=object_type)
-    actor = request.GET.get("actor", "").strip()
-    if actor:
-        entries = entries.filter(actor_label__icontains=actor)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    types = (
-        AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    """Every change by an admin or curator, as people read it (see audit_display), filtered by
+    who made it, what kind of thing it was and which days (the viewer's days)."""
+    actors = (
+        AuditEntry.objects.exclude(actor=None)
+        .order_by()
+        .values_list("actor_id", "actor_label")
+        .distinct()
     )
+    names = dict(Employee.objects.filter(user_id__in=[a for a, _l in actors]).values_list(
+        "user_id", "name"
+    ))  # fmt: skip
+    people = sorted(
+        {user_id: names.get(user_id) or label for user_id, label in actors}.items(),
+        key=lambda pair: pair[1].lower(),
+    )
+    stored_types = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+    form = AuditFilterForm(
+        request.GET or None, people=people, types=audit_display.type_choices(stored_types)
+    )
+    entries = AuditEntry.objects.all()
+    filtered = False
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["person"]:
+            entries = entries.filter(actor_id=data["person"])
+        if data["type"]:
+            entries = entries.filter(object_type__iexact=data["type"])
+        zone = timezone.get_current_timezone()
+        if data["start"]:
+            entries = entries.filter(at__gte=datetime.combine(data["start"], time.min, tzinfo=zone))
+        if data["end"]:
+            after = data["end"] + timedelta(days=1)
+            entries = entries.filter(at__lt=datetime.combine(after, time.min, tzinfo=zone))
+        filtered = any(data.values())
+    elif form.is_bound:
+        entries = entries.none()
+        filtered = True
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -152,10 +182,9 @@ def audit_log(request):
         "shell/audit.html",
         {
             "page": page,
-            "types": types,
-            "type": object_type,
-            "actor": actor,
-            "filtered": bool(object_type or actor),
+            "rows": audit_display.rows(page.object_list),
+            "form": form,
+            "filtered": filtered,
             "params": params.urlencode(),
         },
     )

@@ -44,7 +44,9 @@ def test_filter_export_and_compare(browser, live_server, org, analyst, advocate,
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(f"{live_server.url}/")
 
-    page.get_by_role("link", name="Analytics").first.click()
+    # The dashboard is in the "Results" menu (a <details>: its summary opens it).
+    page.locator("nav summary", has_text="Results").click()
+    page.get_by_role("link", name="Programme dashboard").click()
     expect(page.locator("h1")).to_have_text("Programme dashboard")
     page.locator("select[name=period]").select_option(label="Q3 2026")
     page.locator("select[name=department]").select_option(label="Sales")

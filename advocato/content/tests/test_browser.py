@@ -49,7 +49,7 @@ def test_curator_to_reviewer_to_the_right_advocates(browser, live_server, site, 
     context, page = sign_in(browser, live_server, admin)
     page.goto(f"{live_server.url}/review/")
     expect(page.locator("main")).to_contain_text("We are hiring wind technicians in Esbjerg")
-    page.get_by_role("button", name="Approve").click()
+    page.get_by_role("button", name="Approve", exact=True).click()  # not "Approve ticked"
     expect(page.locator(".messages")).to_contain_text("Published")
     context.close()
 

@@ -142,15 +142,18 @@ def test_old_salts_are_forgotten(share):
     assert services.forget_old_salts(today) == 2
 
 
-def test_link_preview_bots_get_the_curated_card_in_the_sharers_language(client, share):
+def test_link_preview_bots_get_the_curated_card_in_the_version_shared(client, share):
+    """The card is in the language version the advocate shared (kept on the share), not in
+    whatever they read later."""
+    from advocato.sharing import services as sharing
+
     share.item.variants.create(language="en", title="Wind farm opens")
-    response = follow(client, share, ua=LINKEDIN_BOT)
+    english = sharing.start_share(share.employee, share.item, "x", "Proud!", language="en")
+    response = follow(client, english, ua=LINKEDIN_BOT)
     html = response.content.decode()
     assert response.status_code == 200
-    assert (
-        '<meta property="og:title" content="Wind farm opens">' in html
-    )  # the sharer reads English
-    share.employee.language = "da"
+    assert '<meta property="og:title" content="Wind farm opens">' in html
+    share.employee.language = "en"  # the sharer reads English now; the share was in Danish
     share.employee.save()
     services.forget(share.link.code)
     html = follow(client, share, ua=LINKEDIN_BOT).content.decode()

@@ -164,6 +164,7 @@ def test_published_suggestion_earns_once(advocate, curator, org):
     assert not PointEntry.objects.filter(kind="suggestion").exists()
     ContentItem.objects.filter(pk=item.pk).update(status=Status.IN_REVIEW)
     item.refresh_from_db()
+    item.texts.create(network="linkedin", language="en", text="Our new site!")  # to approve it
     content.approve(item, curator)
     services.fold()
     services.fold()

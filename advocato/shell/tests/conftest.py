@@ -10,13 +10,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    from advocato.people.models import Employee
+from advocato.people.models import Employee
 
 _serial = itertools.count(1)
 
@@ -59,7 +57,7 @@ def grow(world: World, n: int) -> World:
     batch = next(_serial)
     tag = f"b{batch}"
     sales = world.advocate.department
-    assert sales is not None  # the advocate persona works in Sales
+    assert sales is not None  # the personas have departments
     departments = [sales] + [
         Department.objects.get_or_create(name=name)[0]
         for name in ("Engineering", "Finance", "Operations")
@@ -281,3 +279,104 @@ def _fresh_cache():
     caches["links"].clear()
     yield
     caches["links"].clear()
+
+
+@pytest.fixture
+def dataset(world):
+    """A small company with one of everything a page with a parameter needs."""
+    from advocato.analytics import evaluation
+    from advocato.content import services as content
+    from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
+    from advocato.core.models import AuditEntry
+    from advocato.enablement.models import PolicyVersion
+    from advocato.people import services as people
+    from advocato.people.models import Group, Invitation
+    from advocato.rewards.models import Challenge, Reward
+    from advocato.sharing import services as sharing
+    from advocato.sharing.models import EngagementReading, PostState, Share, Source
+
+    from .walk import ROLES
+
+    grow(world, 3)
+    personas = {role: getattr(world, role) for role in ROLES}
+    item = ContentItem.objects.create(
+        title="Offshore wind, explained", url="https://nordlys.example/wind", commentary="Read.",
+        status=Status.PUBLISHED, published_at=timezone.now() - timedelta(hours=1),
+    )  # fmt: skip
+    SuggestedText.objects.create(
+        item=item, network="linkedin", language="en", text="Wind! https://nordlys.example/wind"
+    )
+    shares = {
+        role: sharing.start_share(who, item, "linkedin", "Wind! https://nordlys.example/wind")
+        for role, who in personas.items()
+    }
+    posted = {}  # posted through a connected account: its own page, with the figures read
+    for role, who in personas.items():
+        share = sharing.start_share(who, item, "mastodon", "Wind!", method=Share.Method.API)
+        Share.objects.filter(pk=share.pk).update(
+            post_state=PostState.POSTED, status=Share.Status.CONFIRMED, confirmed_by="api",
+            confirmed_at=timezone.now(), external_id="1", reactions=4, comments=1, reshares=0,
+            permalink="https://mastodon.example/@someone/1", engagement_source=Source.API,
+            engagement_at=timezone.now(),
+        )  # fmt: skip
+        EngagementReading.objects.create(
+            share=share, source=Source.API, reactions=4, comments=1, reshares=0
+        )
+        posted[role] = share
+    draft = ContentItem.objects.create(title="Solar in winter", created_by=world.curator)
+    content.start_history(draft, world.curator)
+    content.transition(draft, Status.IN_REVIEW, world.curator)
+    staged = people.stage_invite_import(
+        uploaded_by=world.admin,
+        filename="people.csv",
+        data=b"email,name\nfreja@example.com,Freja Lund\nnot-an-address,Nobody\n",
+    )
+    invitee = world.people[0]
+    invitation = Invitation.objects.filter(employee=invitee).first() or Invitation.objects.create(
+        employee=invitee, invited_by=world.admin
+    )
+    today = timezone.localdate()
+    challenge = Challenge.objects.create(
+        title="Most clicks in spring", starts_on=today - timedelta(days=2),
+        ends_on=today + timedelta(days=5), prize="Cake", created_by=world.curator,
+    )  # fmt: skip
+    # A change with long values (a pasted address, a long title): the audit log wraps them.
+    AuditEntry.objects.create(
+        actor=world.admin.user, actor_label=world.admin.email, action="update",
+        object_type="content.ContentItem", object_id=str(item.pk), object_repr="x" * 300,
+        before={"url": "https://nordlys.example/" + "a" * 400}, after={"title": "W" * 300},
+    )  # fmt: skip
+    quarter = evaluation.recent_quarters()[0]  # the current one
+    policy = PolicyVersion.objects.create(
+        number=1, body_en="Share **in your own words**.", published_at=timezone.now()
+    )
+    policy_draft = PolicyVersion.objects.create(number=2, body_en="Share, and say so.")
+    group, source, reward = (
+        Group.objects.first(),
+        FeedSource.objects.first(),
+        Reward.objects.first(),
+    )
+    assert group is not None and source is not None and reward is not None  # grow() makes them
+    report = next(p for p in world.people if p.manager_id == world.manager.pk and p.user_id)
+    scorecard_of = {"manager": report, "analyst": world.advocate, "admin": world.advocate}
+    objects = {
+        "people:import_report": lambda role: [(staged.pk,)],
+        "people:detail": lambda role: [(invitee.pk,)],
+        "people:group_edit": lambda role: [(group.pk,)],
+        "people:accept": lambda role: [(people.invitation_token(invitation),)],
+        "content:item": lambda role: [(item.pk,)],
+        "content:edit": lambda role: [(draft.pk,)],
+        "content:source": lambda role: [(source.pk,)],
+        "sharing:compose": lambda role: [(item.pk,)],
+        "sharing:handoff": lambda role: [(shares[role].pk,), (posted[role].pk,)],
+        "sharing:item_results": lambda role: [(item.pk,)],
+        "analytics:evaluation": lambda role: [quarter],
+        "analytics:scorecard_of": lambda role: [(scorecard_of.get(role, personas[role]).pk,)],
+        "rewards:employee_points": lambda role: [(world.advocate.pk,)],
+        "rewards:challenge": lambda role: [(challenge.pk,)],
+        "rewards:challenge_edit": lambda role: [(challenge.pk,)],
+        "rewards:reward_edit": lambda role: [(reward.pk,)],
+        "enablement:edit": lambda role: [(policy_draft.number,)],
+        "enablement:acceptances": lambda role: [(policy.number,)],
+    }
+    return personas, objects

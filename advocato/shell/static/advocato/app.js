@@ -9,6 +9,27 @@
     var sync = function () { menu.open = wide.matches; };
     sync();
     wide.addEventListener("change", sync);
+    // The menus by purpose: one open at a time on a desk; Escape or a click elsewhere closes it.
+    var groups = menu.querySelectorAll("details.nav-group");
+    groups.forEach(function (group) {
+      group.addEventListener("toggle", function () {
+        if (group.open && wide.matches) {
+          groups.forEach(function (other) { if (other !== group) { other.open = false; } });
+        }
+      });
+      group.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && group.open) {
+          group.open = false;
+          group.querySelector("summary").focus();
+        }
+      });
+    });
+    document.addEventListener("click", function (event) {
+      if (!wide.matches) { return; }
+      groups.forEach(function (group) {
+        if (group.open && !group.contains(event.target)) { group.open = false; }
+      });
+    });
   }
   // "Copy text" buttons copy the textarea they name.
   document.querySelectorAll("[data-copy]").forEach(function (button) {
@@ -21,6 +42,45 @@
         setTimeout(function () { button.textContent = label; }, 1500);
       });
     });
+  });
+  // "Copy text with your link" on an item: the server puts the advocate's own tracked link
+  // into the text, which goes to the clipboard. Without JavaScript the form opens the share's
+  // page with the text ready to copy.
+  document.querySelectorAll("form[data-copy-form]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!navigator.clipboard || !window.fetch) { return; }
+      event.preventDefault();
+      var button = form.querySelector("button");
+      var text = fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      }).then(function (data) { return data.text; });
+      var copied = window.ClipboardItem
+        ? navigator.clipboard.write([new ClipboardItem({ "text/plain": text.then(function (t) {
+            return new Blob([t], { type: "text/plain" }); }) })])
+        : text.then(function (t) { return navigator.clipboard.writeText(t); });
+      copied.then(function () {
+        var label = button.textContent;
+        button.textContent = "✓";
+        setTimeout(function () { button.textContent = label; }, 1500);
+      }, function () { form.submit(); });
+    });
+  });
+  // Fields with a length limit count as one types: "120 / 300".
+  document.querySelectorAll("[data-count][maxlength]").forEach(function (field) {
+    var counter = document.createElement("span");
+    counter.className = "counter muted small";
+    field.insertAdjacentElement("afterend", counter);
+    var max = parseInt(field.getAttribute("maxlength"), 10);
+    var show = function () {
+      counter.textContent = field.value.length + " / " + max;
+      counter.classList.toggle("over", field.value.length >= max);
+    };
+    field.addEventListener("input", show);
+    show();
   });
   // The language switch submits itself when a language is picked.
   var select = document.getElementById("language-select");
