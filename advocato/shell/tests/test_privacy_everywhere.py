@@ -68,6 +68,7 @@ SKIP = {
     "enablement:accept",
     "enablement:onboarding_tick",
     "sharing:remove",
+    "sharing:copy",
     "rewards:review_decide",
 }
 
