@@ -198,8 +198,8 @@ def extend_history(total_clicks: int, *, seed: int = 20261124, log=print) -> dic
     ).fetchall():
         raw.execute(f'DROP INDEX "{index}"')
     click_sql = (
-        "INSERT INTO links_click (id, at, kind, visitor, token, referrer_domain, device, "
-        "country, link_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO links_click (id, at, kind, visitor, network, token, referrer_domain, "
+        "device, country, link_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     conversion_sql = (
         "INSERT INTO links_conversion (kind, value, currency, external_id, source, at, "
@@ -218,8 +218,10 @@ def extend_history(total_clicks: int, *, seed: int = 20261124, log=print) -> dic
                 click_id = counter["click"]
                 counter["click"] += 1
                 counter["token"] += 1
-                rows.append((click_id, stamp(t), kind, visitor, f"bh{counter['token']:016x}",
-                             referrer, device, country, link_id))  # fmt: skip
+                # One network per visitor here (the network hash is for points, not counted).
+                rows.append((click_id, stamp(t), kind, visitor, visitor,
+                             f"bh{counter['token']:016x}", referrer, device, country,
+                             link_id))  # fmt: skip
                 if kind == "human" and random_() < CONVERSION_RATE:
                     counter["conversion"] += 1
                     external = f"hist-{counter['conversion']}"
