@@ -572,12 +572,7 @@ class _Clicks(_Kind):
     def write(self, batch):
         rows = []
         day, adapt, key = self.clock.day, self.adapt, _token_key()
-        blake2b, b64, salt, hashes = (
-            hashlib.blake2b,
-            base64.urlsafe_b64encode,
-            self._salt,
-            self.hashes,
-        )
+        blake2b, b64, hashes = hashlib.blake2b, base64.urlsafe_b64encode, self.hashes
         for link, at, agent, visitor, ref in batch:
             kind, device = self.agents.get(agent) or self._agent(agent)
             # As click_token(), inline: this loop runs once per click of the file.
