@@ -166,3 +166,42 @@ def test_the_command_imports_and_fails_on_a_bad_file(people, tmp_path: Path, cap
     with pytest.raises(SystemExit):
         cli.main(["import-history", str(header), "--kind", "shares", "--verbosity", "0"])
     assert "missing column(s)" in capsys.readouterr().err
+
+
+def test_the_page_checks_then_imports_for_an_admin(people, admin, login, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from advocato.analytics.models import HistoryImport
+
+    login(admin)
+    page = client.get("/analytics/history/")
+    assert page.status_code == 200
+    assert b"user_email" in page.content  # the synonyms table
+    sample = client.get("/analytics/history/clicks.csv")
+    assert sample.status_code == 200 and sample.content.startswith(b"share,")
+    bad = (
+        SHARES + "nobody@example.com,https://nordlys.example/c,C,linkedin,2026-05-06T10:00:00Z,,,\n"
+    )
+    response = client.post(
+        "/analytics/history/",
+        {"kind": "shares", "file": SimpleUploadedFile("shares.csv", bad.encode())},
+    )
+    staged = HistoryImport.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{staged.pk}/")
+    assert not Share.objects.exists()  # checking writes nothing
+    report = client.get(f"/analytics/history/{staged.pk}/")
+    assert b"No employee has this e-mail address" in report.content
+    assert (staged.total_rows, staged.good_rows, staged.problem_count) == (4, 3, 1)
+    client.post(f"/analytics/history/{staged.pk}/", {"good_rows": "1"})
+    staged.refresh_from_db()
+    assert staged.imported_at and staged.written == 3 and Share.objects.count() == 3
+    # A second confirmation imports nothing again.
+    client.post(f"/analytics/history/{staged.pk}/", {"good_rows": "1"})
+    assert Share.objects.count() == 3
+
+
+def test_the_page_is_for_admins_only(people, advocate, analyst, login, client):
+    for person in (advocate, analyst):
+        login(person)
+        assert client.get("/analytics/history/").status_code == 403
+        assert client.get("/analytics/history/shares.csv").status_code == 403
