@@ -63,6 +63,7 @@ SKIPPED = {
     "sharing:network_callback": (REDIRECT, "the network's way back after “allow”"),
     "analytics:export": (DOWNLOAD, "CSV and XLSX of a table"),
     "analytics:evaluation_pdf": (DOWNLOAD, "the quarterly evaluation as PDF"),
+    "analytics:history_sample": (DOWNLOAD, "the history import's example file of one kind"),
     "rewards:reverse": (POST, "takes points back, from a person's points page"),
     "rewards:redeem": (POST, "the catalogue's “Redeem” button"),
     "rewards:decide": (POST, "approve or decline a request"),
@@ -159,6 +160,7 @@ def plan(arguments: dict) -> tuple[dict[str, list[str]], list[str]]:
 def dataset(world):
     """A small company with one of everything a page with a parameter needs."""
     from advocato.analytics import evaluation
+    from advocato.analytics.models import HistoryImport
     from advocato.content import services as content
     from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
     from advocato.enablement.models import PolicyVersion
@@ -202,6 +204,11 @@ def dataset(world):
         filename="people.csv",
         data=b"email,name\nfreja@example.com,Freja Lund\nnot-an-address,Nobody\n",
     )
+    history_upload = HistoryImport.objects.create(
+        uploaded_by=world.admin, filename="clicks.csv", kind="clicks", data=b"", total_rows=2,
+        good_rows=1, problem_count=1,
+        problems=[{"line": 3, "column": "share", "value": "x", "message": "No such share."}],
+    )  # fmt: skip
     invitee = world.people[0]
     invitation = Invitation.objects.filter(employee=invitee).first() or Invitation.objects.create(
         employee=invitee, invited_by=world.admin
@@ -226,6 +233,7 @@ def dataset(world):
     assert group is not None and source is not None and reward is not None  # grow() makes them
     objects = {
         "people:import_report": lambda role: [(staged.pk,)],
+        "analytics:history_report": lambda role: [(history_upload.pk,)],
         "people:detail": lambda role: [(invitee.pk,)],
         "people:group_edit": lambda role: [(group.pk,)],
         "people:accept": lambda role: [(people.invitation_token(invitation),)],
@@ -341,6 +349,7 @@ def test_skipped_urls_are_not_pages(client, dataset, settings, tmp_path):
         "links:follow": (minted.code,),
         "analytics:export": ("kpis", "csv"),
         "analytics:evaluation_pdf": (year, quarter),
+        "analytics:history_sample": ("clicks",),
         "media": ("pixel.png",),
     }
     client.force_login(personas["admin"].user)  # admins may open every page
