@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.core.management.base import CommandError
 
 from advocato.analytics import history, kpis, rollups
@@ -205,3 +206,16 @@ def test_the_page_is_for_admins_only(people, advocate, analyst, login, client):
         login(person)
         assert client.get("/analytics/history/").status_code == 403
         assert client.get("/analytics/history/shares.csv").status_code == 403
+
+
+def test_people_see_imported_figures_as_imported(people, login, client):
+    import_all(csv_file, "csv")
+    anna = people[0]
+    login(anna)
+    page = client.get(reverse("sharing:mine"))
+    assert page.status_code == 200
+    assert page.content.count(b"data-imported") == 2
+    assert b"(imported)" in page.content  # the audience of the LinkedIn share
+    share = Share.objects.get(employee=anna, network="linkedin")
+    handoff = client.get(reverse("sharing:handoff", args=[share.pk]))
+    assert b'id="imported"' in handoff.content
