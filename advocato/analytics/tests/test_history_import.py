@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from advocato.analytics import history, kpis, rollups
 from advocato.analytics.models import ShareDay
