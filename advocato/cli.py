@@ -3,6 +3,8 @@
 advocato demo [--port 8000] [--reset]   migrate, build the demo company, run web + worker
 advocato serve [--bind 127.0.0.1:8000]  run the web server (gunicorn + WhiteNoise)
 advocato worker                         run the background worker (Huey)
+advocato import-history FILE --kind shares|clicks|conversions [--dry-run]
+                                        import past activity from another platform
 advocato migrate | createadmin | ...    any Django management command
 """
 
@@ -131,12 +133,16 @@ def demo(argv: list[str]) -> int:
 
 
 COMMANDS = {"serve": serve, "worker": worker, "demo": demo}
+# Hyphenated names for management commands (Django's are underscored).
+ALIASES = {"import-history": "import_history"}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
         return COMMANDS[argv[0]](argv[1:])
+    if argv and argv[0] in ALIASES:
+        argv[0] = ALIASES[argv[0]]
     if not argv or argv[0] in {"-h", "--help"}:
         print(__doc__)
         if not argv:

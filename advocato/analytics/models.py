@@ -242,3 +242,31 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} · {self.frequency}"
+
+
+class HistoryImport(models.Model):
+    """A file of past activity from another platform, uploaded by an admin and checked (a dry
+    run); nothing is written until the admin confirms (`analytics.history`)."""
+
+    class Kind(models.TextChoices):
+        SHARES = "shares", _("Shares")
+        CLICKS = "clicks", _("Clicks")
+        CONVERSIONS = "conversions", _("Conversions")
+
+    uploaded_by = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    kind = models.CharField(_("what the file holds"), max_length=12, choices=Kind.choices)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    total_rows = models.PositiveIntegerField(default=0)
+    good_rows = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    written = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

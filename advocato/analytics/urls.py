@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_evaluation
+from . import views, views_evaluation, views_history
 
 app_name = "analytics"
 
@@ -23,6 +23,9 @@ urlpatterns = [
         name="evaluation_pdf",
     ),
     path("analytics/subscriptions/", views_evaluation.subscriptions, name="subscriptions"),
+    path("analytics/history/", views_history.upload, name="history"),
+    path("analytics/history/<slug:kind>.csv", views_history.sample, name="history_sample"),
+    path("analytics/history/<int:pk>/", views_history.report, name="history_report"),
     path("team/", views.team, name="team"),
     path("adoption/", views.adoption, name="adoption"),
     path("scorecard/", views.scorecard, name="scorecard"),

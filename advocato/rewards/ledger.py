@@ -85,6 +85,10 @@ logger = logging.getLogger(__name__)
 SETTLE = timedelta(minutes=10)
 BATCH = 5000
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+# Imported history (analytics.history): shares confirmed by "import", clicks whose token
+# starts "imp.", conversions from "import". None of it earns points.
+IMPORTED = "import"
+IMPORTED_CLICK = "imp."
 Kind = PointEntry.Kind
 Reason = PointEntry.Reason
 # Entries with these reasons did not count (earned nothing by a rule); they take no cap slot.
@@ -433,6 +437,7 @@ def _fold_shares(run: Run, cursor=None) -> tuple[list[PointEntry], None]:
     since = (state.scanned_until or EPOCH) - SETTLE
     shares = list(
         Share.objects.filter(confirmed_at__isnull=False, changed_at__gte=since)
+        .exclude(confirmed_by=IMPORTED)
         .select_related("item")
         .order_by("changed_at", "id")
     )
@@ -451,6 +456,12 @@ def _fold_shares(run: Run, cursor=None) -> tuple[list[PointEntry], None]:
     )
     run.shared |= set(earlier)
     return [_price_share(run, s) for s in shares], None
+
+
+def _imported(share: Share) -> bool:
+    """History brought from another platform (`advocato import-history`) was not earned under
+    our rules: neither the share nor its clicks and conversions earn points."""
+    return share.confirmed_by == IMPORTED
 
 
 def _already_shared(run: Run, share: Share) -> bool:
@@ -544,7 +555,7 @@ def _fold_clicks(run: Run, cursor: int | None) -> tuple[list[PointEntry], int | 
     entries = []
     for click in sorted(clicks, key=lambda c: (c.at, c.pk)):
         share = shares.get(click.link_id)
-        if share is None:
+        if share is None or _imported(share) or click.token.startswith(IMPORTED_CLICK):
             continue
         entry = _entry_for(run, share, Kind.CLICK, click.at, f"click:{click.pk}", click=click)
         rules = entry.rules
@@ -658,7 +669,7 @@ def _fold_conversions(run: Run, cursor: int | None) -> tuple[list[PointEntry], i
     entries = []
     for conversion in sorted(conversions, key=lambda c: (c.at, c.pk)):
         share = shares.get(conversion.link_id)
-        if share is None:
+        if share is None or _imported(share) or conversion.source == IMPORTED:
             continue
         entry = _entry_for(
             run, share, Kind.CONVERSION, conversion.at, f"conversion:{conversion.pk}",

@@ -206,3 +206,28 @@ def test_verify_finds_a_sum_out_of_step_and_rebuild_fixes_it(advocate, org):
     assert services.verify()
     services.rebuild_scores()
     assert services.verify() == []
+
+
+def test_imported_history_earns_nothing(advocate, org):
+    """History from another platform (`advocato import-history`) was not earned under our
+    rules: the share, its clicks and its conversions pay no points; our own share still does."""
+    from advocato.links.models import Click, Conversion
+    from advocato.sharing.models import Share
+
+    imported = make_share(advocate, make_item("Old news"))
+    Share.objects.filter(pk=imported.pk).update(confirmed_by="import")
+    make_conversion(make_click(imported), at=datetime.now(UTC) - timedelta(hours=2))
+    ours = make_share(advocate, make_item("New news"))
+    # A click imported onto one of our own links (by its code) earns nothing either.
+    Click.objects.create(
+        link=ours.link, kind="human", visitor="v-imp", token="imp.abcdefghijklmnopqrst",
+        at=datetime.now(UTC) - timedelta(hours=3),
+    )  # fmt: skip
+    click = make_click(ours)
+    Conversion.objects.create(
+        click=click, link=ours.link, kind="lead", external_id="import:1", source="import",
+        at=datetime.now(UTC) - timedelta(hours=2),
+    )  # fmt: skip
+    services.fold()
+    sources = set(PointEntry.objects.values_list("source", flat=True))
+    assert sources == {f"share:{ours.pk}", f"click:{click.pk}"}

@@ -287,6 +287,7 @@ def dataset(world):
     from advocato.analytics import evaluation
     from advocato.content import services as content
     from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
+    from advocato.analytics.models import HistoryImport
     from advocato.core.models import AuditEntry
     from advocato.enablement.models import PolicyVersion
     from advocato.people import services as people
@@ -351,6 +352,11 @@ def dataset(world):
         number=1, body_en="Share **in your own words**.", published_at=timezone.now()
     )
     policy_draft = PolicyVersion.objects.create(number=2, body_en="Share, and say so.")
+    history_upload = HistoryImport.objects.create(
+        uploaded_by=world.admin, filename="clicks.csv", kind="clicks", data=b"", total_rows=2,
+        good_rows=1, problem_count=1,
+        problems=[{"line": 3, "column": "share", "value": "x", "message": "No such share."}],
+    )  # fmt: skip
     group, source, reward = (
         Group.objects.first(),
         FeedSource.objects.first(),
@@ -378,5 +384,6 @@ def dataset(world):
         "rewards:reward_edit": lambda role: [(reward.pk,)],
         "enablement:edit": lambda role: [(policy_draft.number,)],
         "enablement:acceptances": lambda role: [(policy.number,)],
+        "analytics:history_report": lambda role: [(history_upload.pk,)],
     }
     return personas, objects

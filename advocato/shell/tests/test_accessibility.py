@@ -117,6 +117,7 @@ def test_skipped_urls_are_not_pages(client, dataset, settings, tmp_path):
         "analytics:export": ("kpis", "csv"),
         "analytics:evaluation_pdf": (year, quarter),
         "media": ("pixel.png",),
+        "analytics:history_sample": ("clicks",),
     }
     client.force_login(personas["admin"].user)  # admins may open every page
     wrong = []

@@ -85,6 +85,7 @@ def _walk(resolver, prefix="", namespace=""):
 @pytest.fixture
 def world(personas):
     """The opted-out person and everything that could carry her name."""
+    from advocato.analytics.models import HistoryImport
     from advocato.content.models import ContentItem, FeedSource, Status
     from advocato.enablement.models import PolicyAcceptance, PolicyVersion
     from advocato.links.models import Click, Conversion, TrackedLink
@@ -161,6 +162,12 @@ def world(personas):
             "people:import_report": [
                 InviteImport.objects.create(uploaded_by=personas["admin"], filename="x.csv").pk
             ],
+            "analytics:history_report": [
+                HistoryImport.objects.create(
+                    uploaded_by=personas["admin"], filename="x.csv", kind="shares", data=b""
+                ).pk
+            ],
+            "analytics:history_sample": ["shares"],
             "people:detail": [zelda.pk],
             "people:resend": [zelda.pk],
             "people:revoke": [zelda.pk],

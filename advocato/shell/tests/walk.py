@@ -27,6 +27,7 @@ POST, JSON, DOWNLOAD, REDIRECT, FROM_EMAIL, TWO_FACTOR = (
 SKIPPED = {
     "shell:set_language": (POST, "switches the language and goes back"),
     "shell:my_data_download": (DOWNLOAD, "everything about oneself, as a zip"),
+    "analytics:history_sample": (DOWNLOAD, "the history import's example file of one kind"),
     "shell:forget_person": (POST, "an admin's action on a person's page"),
     "enablement:accept": (POST, "the policy page's “I accept” button"),
     "enablement:new_version": (POST, "starts a new policy version"),
