@@ -285,9 +285,9 @@ def _fresh_cache():
 def dataset(world):
     """A small company with one of everything a page with a parameter needs."""
     from advocato.analytics import evaluation
+    from advocato.analytics.models import HistoryImport
     from advocato.content import services as content
     from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
-    from advocato.analytics.models import HistoryImport
     from advocato.core.models import AuditEntry
     from advocato.enablement.models import PolicyVersion
     from advocato.people import services as people
