@@ -22,6 +22,8 @@ import hashlib
 import hmac
 import io
 import secrets
+import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -33,7 +35,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from advocato.content.models import ContentItem, Status
 from advocato.core.models import Organisation
@@ -222,10 +226,6 @@ def _csv_rows(source, kind: str) -> Iterator[tuple]:
 
 
 def _xlsx_rows(source, kind: str) -> Iterator[tuple]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
@@ -340,20 +340,21 @@ def _is_url(value: str) -> bool:
 # --- The kinds ---------------------------------------------------------------------------------
 
 
-class _Kind:
+class _Kind(ABC):
+    """One kind of history file: `check` turns a row into what `write` stores (or records the
+    row's problems on the report); `write` stores a batch and says how many were new."""
+
     def __init__(self, report: Report):
         self.report = report
         self.org = Organisation.get()
         self.tz = self.org.zone
-        from django.utils import timezone
-
         self.now = timezone.now()
 
-    def check(self, line: int, row: dict) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def check(self, line: int, row: dict) -> Any: ...
 
-    def write(self, batch: list) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def write(self, batch: list) -> int: ...
 
 
 class _Shares(_Kind):
