@@ -175,7 +175,16 @@ def forget(*, objects: list[tuple[str, str]], words: set[str], actor_id: int | N
     words = {w for w in words if w}
     changed = 0
     about = {(t, i) for t, i in objects}
-    for entry in AuditEntry.objects.all().iterator():
+    # Only entries that can hold the person: about their rows, made by them, or naming them
+    # somewhere (not a walk over the whole log).
+    candidates = models.Q(actor_label__in=words) | models.Q(object_repr__in=words)
+    for object_type, object_id in about:
+        candidates |= models.Q(object_type=object_type, object_id=object_id)
+    if actor_id is not None:
+        candidates |= models.Q(actor_id=actor_id)
+    for word in words:
+        candidates |= models.Q(before__icontains=word) | models.Q(after__icontains=word)
+    for entry in AuditEntry.objects.filter(candidates).iterator():
         mine = (entry.object_type, entry.object_id) in about
         new_before = _redact(entry.before, words, mine)
         new_after = _redact(entry.after, words, mine)
