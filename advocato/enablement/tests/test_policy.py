@@ -170,3 +170,14 @@ def item(db):
         title="Wind technicians wanted", url="https://nordlys.example/jobs/42",
         status=Status.PUBLISHED, published_at=timezone.now(),
     )  # fmt: skip
+
+
+def test_the_admin_says_whether_sharing_waits_and_it_is_audited(client, personas):
+    client.force_login(personas["admin"].user)
+    response = client.post(reverse("enablement:manage"), {"sharing_waits_for_policy": "on"})
+    assert response.status_code == 302
+    assert EnablementSettings.get().sharing_waits_for_policy is True
+    assert AuditEntry.objects.filter(object_type="enablement.EnablementSettings").exists()
+    client.force_login(personas["curator"].user)
+    assert client.post(reverse("enablement:manage"), {}).status_code == 403
+    assert EnablementSettings.get().sharing_waits_for_policy is True
