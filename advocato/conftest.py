@@ -56,12 +56,16 @@ def fixed_clock(request):
 
 @pytest.fixture(autouse=True)
 def _process_memory_forgotten():
-    """What a process remembers for itself (e.g. a network's "wait before asking again") does
-    not leak from one test into the next."""
+    """What a process remembers for itself — the redirect's cache of links, a network's "wait
+    before asking again" — does not leak from one test into the next. (The shared cache is
+    the database's, which each test's transaction rolls back.)"""
     from django.core.cache import caches
 
+    for alias in ("links", "process"):
+        caches[alias].clear()
     yield
-    caches["process"].clear()
+    for alias in ("links", "process"):
+        caches[alias].clear()
 
 
 @pytest.fixture(params=list(MOMENTS), ids=list(MOMENTS))

@@ -78,16 +78,6 @@ def org(db):
     return org
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    from django.core.cache import caches
-
-    # The redirect's local-memory cache of links; the shared one lives in the test database.
-    caches["links"].clear()
-    yield
-    caches["links"].clear()
-
-
 def grant(employee, points: int, at: datetime | None = None):
     """Points from outside the fold (e.g. to test spending), written like the fold writes."""
     from advocato.rewards import ledger

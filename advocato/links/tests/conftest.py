@@ -21,13 +21,3 @@ def item(db):
 @pytest.fixture
 def share(advocate, item):
     return sharing.start_share(advocate, item, "linkedin", "Stolt i dag!", "Stolt i dag!")
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import caches
-
-    # The redirect's local-memory cache of links; the shared one lives in the test database.
-    caches["links"].clear()
-    yield
-    caches["links"].clear()

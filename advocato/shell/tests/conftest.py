@@ -270,17 +270,6 @@ def world(personas):
     )
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The redirect's per-process link cache starts empty (the shared cache is the database
-    one, which every test's transaction rolls back)."""
-    from django.core.cache import caches
-
-    caches["links"].clear()
-    yield
-    caches["links"].clear()
-
-
 @pytest.fixture
 def dataset(world):
     """A small company with one of everything a page with a parameter needs."""
