@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "advocato.analytics",
     "advocato.rewards",
     "advocato.enablement",
+    "advocato.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("advocato.analytics.urls")),
     path("", include("advocato.rewards.urls")),
     path("", include("advocato.enablement.urls")),
+    path("", include("advocato.api.urls")),
     # Uploaded pictures; they are public by nature (link previews show them to anyone).
     path("media/<path:path>", views.media, name="media"),
     # The login address is the employee's e-mail, set by admins: no self-service changes.
