@@ -3,7 +3,10 @@ builds the message. Invitations, summaries, reconnect reminders — every e-mail
 to an employee goes through `compose` (or `send`).
 
 The language a person reads is the interface language they chose, else the language they
-were invited in (every employee has one), else the company's default."""
+were invited in (every employee has one), else the company's default.
+
+Some e-mails a person may turn off (`EmailKind`): `send(..., kind=...)` sends nothing to a
+person who did, and `wants` answers the same question for a sender that batches its mail."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from django.utils import translation
 
 from advocato.core.models import Organisation
 
-from .models import Employee
+from .models import EmailKind, EmailOptOut, Employee
 
 
 def language_of(employee: Employee) -> str:
@@ -63,6 +66,24 @@ def compose(
     return message
 
 
-def send(employee: Employee, **kwargs: Any) -> None:
-    """Compose and send at once (raises what the mail server raised)."""
+def wants(employee: Employee, kind: EmailKind | str) -> bool:
+    """Does this person want this kind of e-mail? Yes unless they turned it off."""
+    return not EmailOptOut.objects.filter(employee=employee, kind=kind).exists()
+
+
+def set_wanted(employee: Employee, kind: EmailKind | str, wanted: bool) -> None:
+    """Turn one kind of e-mail on or off for a person (idempotent)."""
+    kind = EmailKind(kind)
+    if wanted:
+        EmailOptOut.objects.filter(employee=employee, kind=kind).delete()
+    else:
+        EmailOptOut.objects.get_or_create(employee=employee, kind=kind)
+
+
+def send(employee: Employee, *, kind: EmailKind | str | None = None, **kwargs: Any) -> bool:
+    """Compose and send at once (raises what the mail server raised). With a `kind`, nothing
+    is sent to a person who turned that kind off; returns whether a message went out."""
+    if kind is not None and not wants(employee, kind):
+        return False
     compose(employee, **kwargs).send()
+    return True

@@ -327,3 +327,32 @@ class InviteImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class EmailKind(models.TextChoices):
+    """The e-mails a person may turn off (invitations and sign-in mail are not among them:
+    without them nobody could join). `advocato.people.mail.send(kind=...)` reads the choice."""
+
+    DIGEST = "digest", _("Weekly digest: new content for me, my results, a success story")
+    NUDGE = "nudge", _("A friendly reminder when I have not shared for a while")
+    ACCOUNTS = "accounts", _("A connected account is about to run out")
+    ANSWERS = "answers", _("The communications team answered my question")
+
+
+class EmailOptOut(models.Model):
+    """One kind of e-mail a person asked not to get. No row: they get it (they joined the
+    programme, and every such e-mail carries a one-click way out)."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(_("e-mail"), max_length=16, choices=EmailKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("e-mail turned off")
+        verbose_name_plural = _("e-mails turned off")
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "kind"], name="one_opt_out_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} · {self.kind}"

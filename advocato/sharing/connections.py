@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from advocato.lib import fetch
 from advocato.people import mail
+from advocato.people.models import EmailKind
 
 from .models import (
     DIRECT_NETWORKS,
@@ -587,8 +588,9 @@ def remind_expiring(now=None) -> int:
     for account in expiring_soon(now):
         if account.reminded_for == account.expires_at:
             continue
-        mail.send(
+        went = mail.send(
             account.employee,
+            kind=EmailKind.ACCOUNTS,
             subject=lambda values: _("Your %(network)s connection runs out soon") % values,
             text_template="sharing/email/reconnect.txt",
             context=lambda account=account: {
@@ -597,6 +599,7 @@ def remind_expiring(now=None) -> int:
                 "network": account.get_network_display(),
             },
         )
+        # Turned off or sent: either way this expiry is dealt with.
         NetworkAccount.objects.filter(pk=account.pk).update(reminded_for=account.expires_at)
-        sent += 1
+        sent += went
     return sent

@@ -52,3 +52,35 @@ def test_an_invitation_goes_out_in_the_interface_language_over_smtp(admin, smtp_
     (message,) = smtp_settings.messages
     assert "inviterer deg til Advocato" in message["Subject"]  # Norwegian, not Danish
     assert message["Content-Language"] == "nb"
+
+
+def test_a_kind_turned_off_is_not_sent_and_turning_it_on_again_sends(advocate, smtp_settings):
+    from advocato.people.models import EmailKind
+
+    def digest():
+        return mail.send(
+            advocate,
+            kind=EmailKind.DIGEST,
+            subject=lambda values: "Week",
+            text_template="people/email/invitation.txt",
+            context={
+                "organisation": Organisation.get(),
+                "url": "http://a.example/",
+                "valid_days": 1,
+            },
+        )
+
+    mail.set_wanted(advocate, EmailKind.DIGEST, False)
+    mail.set_wanted(advocate, EmailKind.DIGEST, False)  # twice: still one choice
+    assert not mail.wants(advocate, EmailKind.DIGEST)
+    assert mail.wants(advocate, EmailKind.NUDGE)  # one kind off leaves the others on
+    assert digest() is False
+    assert smtp_settings.messages == []
+    mail.set_wanted(advocate, EmailKind.DIGEST, True)
+    assert digest() is True
+    assert [m["To"] for m in smtp_settings.messages] == [advocate.email]
+
+
+def test_an_unknown_kind_is_refused(advocate):
+    with pytest.raises(ValueError):
+        mail.set_wanted(advocate, "newsletter", False)

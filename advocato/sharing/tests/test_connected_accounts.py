@@ -91,6 +91,16 @@ def test_linkedin_expiry_reminder_over_smtp(start_fake, login, advocate, smtp_se
     # The link in the e-mail goes straight to LinkedIn's "allow" page.
     response = client.get("/profile/networks/linkedin/reconnect/")
     assert response.status_code == 302 and response["Location"].startswith(fake.url)
+    # Someone who turned these reminders off gets none, and is not asked again for this expiry.
+    from advocato.people import mail
+    from advocato.people.models import EmailKind
+
+    other = connect(login(make_employee("bo@example.com")), "linkedin", fake, username="bo")
+    mail.set_wanted(other.employee, EmailKind.ACCOUNTS, False)
+    other.expires_at = timezone.now() + timedelta(days=6)
+    other.save()
+    assert connections.remind_expiring() == 0
+    assert len(smtp_settings.messages) == 1
 
 
 def test_advocate_states_engagement_for_a_dialog_share(login, advocate, item):
