@@ -8,6 +8,7 @@ item's history. Feed entries are imported in one transaction per poll: all or no
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ from advocato.lib.fetch import FetchError, fetch
 from advocato.people.models import Employee
 
 from .feeds import FeedError, ParsedFeed, canonicalise_url, parse_feed
+from .forms import COMMENTARY_MAX, TITLE_MAX
 from .models import (
     ContentItem,
     ContentVariant,
@@ -243,6 +245,29 @@ def suggest(
     )
     StatusChange.objects.create(item=item, from_status="", to_status=Status.IN_REVIEW, by=employee)
     return item
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def from_share_sheet(title: str, text: str, url: str) -> dict[str, str]:
+    """What a phone's "Share → Advocato" sent, as the start of a suggestion: apps put the
+    link in `url`, or only in `text` (Android often does), or both; the headline is the
+    page's title, else the text's first line. Trimmed to the suggestion form's limits."""
+    title, text, url = (title or "").strip(), (text or "").strip(), (url or "").strip()
+    story = text
+    if not url:
+        found = _URL_IN_TEXT.search(text)
+        if found:
+            url = found.group(0).rstrip(".,;:!?)")
+            story = (text[: found.start()] + text[found.end() :]).strip()
+    elif url in text:
+        story = text.replace(url, "").strip()
+    if url and not re.match(r"https?://", url, re.IGNORECASE):
+        url = ""  # not a web address: keep the words, drop the rest
+    if not title:
+        title = (story.splitlines() or [""])[0]
+    return {"title": title[:TITLE_MAX], "url": url[:1000], "story": story[:COMMENTARY_MAX]}
 
 
 # --- Targeting and language ----------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("feed/", views.feed, name="feed"),
     path("feed/<int:pk>/", views.item_detail, name="item"),
     path("suggest/", views.suggest, name="suggest"),
+    path("share-target/", views.share_target, name="share_target"),
     path("library/", views.library, name="library"),
     path("library/new/", views.item_new, name="new"),
     path("library/<int:pk>/", views.item_edit, name="edit"),

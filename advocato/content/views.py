@@ -4,18 +4,20 @@ and feeds. Rules live in `services`."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from advocato.lib import networks
 from advocato.lib.fetch import FetchError
-from advocato.lib.permissions import employee_required, role_required
+from advocato.lib.permissions import employee_required, public, role_required
 
 from . import forms, services
 from .metadata import fetch_metadata
@@ -101,9 +103,30 @@ def item_detail(request, pk: int):
     )
 
 
+@public
+@csrf_exempt  # the phone's share sheet cannot send a token; this view only fills a form
+@require_POST
+def share_target(request):
+    """ "Share → Advocato" from any app on a phone (the manifest's share target): what was
+    shared is kept in the session and "Suggest content" opens with it filled in. Nothing is
+    created here — the person still sends the form, with its CSRF token — so a page elsewhere
+    posting here can at most fill in a form. Signed out, they sign in first and keep it."""
+    request.session[SHARED_KEY] = services.from_share_sheet(
+        request.POST.get("title", ""), request.POST.get("text", ""), request.POST.get("url", "")
+    )
+    target = reverse("content:suggest") + "?shared=1"
+    if not request.user.is_authenticated:
+        return redirect_to_login(target)
+    return HttpResponseRedirect(target, status=303)
+
+
+SHARED_KEY = "advocato-shared-to-app"
+
+
 @employee_required
 def suggest(request):
-    form = forms.SuggestionForm(request.POST or None, request.FILES or None)
+    initial = request.session.pop(SHARED_KEY, None) if request.method == "GET" else None
+    form = forms.SuggestionForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

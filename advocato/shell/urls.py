@@ -4,7 +4,7 @@ every app's pages below it."""
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import app, views
 
 shell_pages = [
     path("me/", views.profile, name="profile"),
@@ -19,6 +19,10 @@ shell_pages = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The installable app: manifest, service worker (at the root, to control every page).
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("offline/", app.offline, name="offline"),
     path("", include((shell_pages, "shell"))),
     path("", include("advocato.people.urls")),
     path("", include("advocato.content.urls")),

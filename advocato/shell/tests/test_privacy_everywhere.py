@@ -69,6 +69,7 @@ SKIP = {
     "enablement:onboarding_tick",
     "sharing:remove",
     "sharing:copy",
+    "content:share_target",
     "rewards:review_decide",
 }
 

@@ -25,6 +25,9 @@ POST, JSON, DOWNLOAD, REDIRECT, FROM_EMAIL, TWO_FACTOR = (
     "post", "json", "download", "redirect", "needs an e-mailed key", "needs two-factor on"
 )  # fmt: skip
 SKIPPED = {
+    "manifest": (DOWNLOAD, "the web app manifest (application/manifest+json), not a page"),
+    "service_worker": (DOWNLOAD, "the service worker's script"),
+    "content:share_target": (POST, "the phone's share sheet posts here"),
     "shell:set_language": (POST, "switches the language and goes back"),
     "shell:my_data_download": (DOWNLOAD, "everything about oneself, as a zip"),
     "analytics:history_sample": (DOWNLOAD, "the history import's example file of one kind"),

@@ -87,4 +87,44 @@
   if (select && select.form) {
     select.addEventListener("change", function () { select.form.submit(); });
   }
+  // The installable app (advocato/shell/app.py): the service worker keeps the feed for
+  // reading offline. Signing out asks it to forget the pages it kept.
+  var script = document.querySelector("script[data-worker]");
+  if (script && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(script.getAttribute("data-worker"), { scope: "/" })
+      .catch(function () { /* the pages work without it */ });
+    document.querySelectorAll("form[action$='/logout/']").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        if (navigator.serviceWorker.controller) { navigator.serviceWorker.controller.postMessage("forget"); }
+      });
+    });
+  }
+  // Offline: reading works, sending does not — say so, and hold the buttons that send.
+  var notice = document.getElementById("offline-notice");
+  var sync = function () {
+    var offline = navigator.onLine === false;
+    if (notice) { notice.hidden = !offline; }
+    document.querySelectorAll("main form[method=post] button[type=submit], main form[method=post] button:not([type])")
+      .forEach(function (button) { button.disabled = offline; });
+  };
+  window.addEventListener("online", sync);
+  window.addEventListener("offline", sync);
+  sync();
+  // "Install the app": offered where it helps (the feed, the profile) once the browser says it
+  // can, and only from a person's third visit on — never on a first page.
+  var visits = 0;
+  try {
+    visits = parseInt(localStorage.getItem("advocato-visits") || "0", 10) + 1;
+    localStorage.setItem("advocato-visits", String(visits));
+  } catch (error) { /* private mode: no offer */ }
+  window.addEventListener("beforeinstallprompt", function (event) {
+    var offer = document.querySelector("[data-install]");
+    if (!offer || visits < 3) { return; }
+    event.preventDefault();
+    offer.hidden = false;
+    offer.querySelector("button").addEventListener("click", function () {
+      offer.hidden = true;
+      event.prompt();
+    }, { once: true });
+  });
 })();
