@@ -2,7 +2,6 @@
 "Share → Advocato" (the manifest's share target filling "Suggest content")."""
 
 import json
-from io import BytesIO
 
 import pytest
 from django.contrib.staticfiles import finders
