@@ -346,7 +346,7 @@ def catalogue(request):
         request,
         "rewards/catalogue.html",
         {
-            "rewards": Reward.objects.filter(is_active=True),
+            "offers": services.offers(employee),
             "balance": services.wallet_balance(employee),
             "redemptions": Redemption.objects.filter(employee=employee).select_related("reward")[
                 :20
