@@ -124,7 +124,7 @@ class Offer:
 def offers(employee) -> list[Offer]:
     """The active rewards with what `employee` can request now (balance, stock, a request
     just made), so the catalogue says it before the click."""
-    balance = wallet_balance(employee)
+    points = wallet_balance(employee)
     since = timezone.now() - REPEAT_WINDOW
     recent: dict[int, Redemption] = {}
     for r in Redemption.objects.filter(employee=employee, requested_at__gte=since).exclude(
@@ -132,7 +132,7 @@ def offers(employee) -> list[Offer]:
     ):
         recent.setdefault(r.reward_id, r)
     return [
-        Offer(reward=reward, balance=balance, recent=recent.get(reward.pk))
+        Offer(reward=reward, balance=points, recent=recent.get(reward.pk))
         for reward in Reward.objects.filter(is_active=True)
     ]
 
