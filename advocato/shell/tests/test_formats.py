@@ -97,16 +97,14 @@ def test_english_can_be_set_to_the_us_way(settings):
     settings.FORMAT_MODULE_PATH = ["advocato.lib.formats_us", "advocato.lib.formats"]
     from django.utils import formats
 
-    formats._format_cache.clear()
-    formats._format_modules_cache.clear()
+    formats.reset_format_cache()
     try:
         with translation.override("en"):
             assert formatting.format_day(date(2026, 6, 17), short=True) == "06/17/2026"
         with translation.override("da"):
             assert formatting.format_day(date(2026, 6, 17), short=True) == "17.06.2026"
     finally:
-        formats._format_cache.clear()
-        formats._format_modules_cache.clear()
+        formats.reset_format_cache()
 
 
 @pytest.mark.parametrize(
