@@ -96,6 +96,7 @@ class EmployeeForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"list": "locations"}),
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    manager = PersonChoiceField(scope="everyone", label=_("Manager"), required=False)
 
     field_order = [
         "name", "title", "department_name", "team_name", "location_name",
