@@ -8,6 +8,8 @@ ADVOCATO_HTTPS      0 when served over plain HTTP (the demo); secure cookies/HST
 ADVOCATO_EMAIL_*    SMTP settings (HOST, PORT, USER, PASSWORD, USE_TLS, USE_SSL, FROM)
 ADVOCATO_TIME_ZONE  the company's time zone (default Europe/Copenhagen)
 ADVOCATO_LANGUAGE   default language: en, da or nb
+ADVOCATO_ENGLISH_FORMAT  dates and numbers in English: european (default: 2 December 2026,
+                    02/12/2026, 14:05) or us (December 2, 2026, 12/02/2026, 2:05 PM)
 ADVOCATO_REDIS_URL  use Redis for the background queue and the shared cache (rate limits)
 ADVOCATO_LINKEDIN_VERSION  LinkedIn API version, YYYYMM (default 202605); update it yearly
 """
@@ -124,6 +126,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "advocato.shell.context_processors.shell",
             ],
+            # Dates, times, numbers and money: one set of filters for every template.
+            "builtins": ["advocato.lib.formatting"],
         },
     },
 ]
@@ -239,6 +243,14 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("ADVOCATO_TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
 USE_TZ = True
+# One formatting rule per language (advocato/lib/formats/<language>/formats.py): English in
+# the European way (2 December 2026, 02/12/2026, 14:05) unless ADVOCATO_ENGLISH_FORMAT=us.
+ENGLISH_FORMAT = os.environ.get("ADVOCATO_ENGLISH_FORMAT", "european")
+FORMAT_MODULE_PATH = (
+    ["advocato.lib.formats_us", "advocato.lib.formats"]
+    if ENGLISH_FORMAT == "us"
+    else ["advocato.lib.formats"]
+)
 
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"

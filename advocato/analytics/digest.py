@@ -20,11 +20,10 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from advocato.core.models import Organisation
-from advocato.lib import charts
+from advocato.lib import charts, formatting
 from advocato.people import mail
 
 from . import evaluation, kpis, rollups
@@ -150,13 +149,13 @@ def _shown(found: dict) -> list[dict]:
 
 def period_name(period: Period) -> str:
     if period.frequency == MONTHLY:
-        return formats.date_format(period.start, "YEAR_MONTH_FORMAT")
+        return formatting.format_month(period.start)
     year, week, _day = period.start.isocalendar()
     return _("week %(week)s, %(year)s (%(start)s – %(end)s)") % {
         "week": week,
         "year": year,
-        "start": formats.date_format(period.start, "SHORT_DATE_FORMAT"),
-        "end": formats.date_format(period.end, "SHORT_DATE_FORMAT"),
+        "start": formatting.format_day(period.start, short=True),
+        "end": formatting.format_day(period.end, short=True),
     }
 
 

@@ -13,17 +13,16 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advocato.core.audit import acting_as
 from advocato.core.models import Organisation
-from advocato.lib import charts
+from advocato.lib import charts, formatting
 from advocato.lib.networks import NETWORKS
 from advocato.lib.validators import no_control_characters_but_line_breaks
 from advocato.people.models import Employee
@@ -73,9 +72,8 @@ def show(value, *, rate: bool = False, money: bool = False, currency: str = "") 
     if rate:
         return charts.format_percent(float(value))
     if money:
-        shown = formats.number_format(Decimal(value), 0, force_grouping=True)
-        return f"{shown} {currency}".strip()
-    return charts.format_number(value)
+        return formatting.format_money(value, currency)
+    return formatting.format_number(value)
 
 
 # --- The report -------------------------------------------------------------------------------
@@ -224,7 +222,7 @@ def steadiness_text(steady: dict) -> str:
 def report_charts(data: dict) -> dict:
     """The report's charts, the same SVG for the page and the PDF."""
     weeks = data["weeks"]
-    labels = [formats.date_format(w["week"], "d/m") for w in weeks]
+    labels = [formatting.format_day_month(w["week"]) for w in weeks]
     rate_row = {row["key"]: row for row in data["rows"]}
     participation_target = rate_row.get("participation", {}).get("target")
     found = data["best_time"]
@@ -375,7 +373,7 @@ def pdf(data: dict, *, charts_svg: dict | None = None, embed_font: bool = True) 
     words = _Words(
         page=_("Page %(page)s of %(pages)s"),
         generated=_("Generated %(date)s")
-        % {"date": formats.date_format(timezone.localtime(), "DATETIME_FORMAT")},
+        % {"date": formatting.format_moment(timezone.now(), short=False)},
     )
 
     family = "advocato" if found_fonts else "helvetica"
@@ -491,7 +489,7 @@ def pdf(data: dict, *, charts_svg: dict | None = None, embed_font: bool = True) 
     doc.multi_cell(width, 10, clean(data["name"]), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     doc.ln(4)
     doc.set_font(family, "", 12)
-    period = f"{formats.date_format(data['start'])} – {formats.date_format(data['end'])}"
+    period = formatting.format_period(data["start"], data["end"])
     doc.multi_cell(width, 7, clean(period), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if data["in_progress"]:
         doc.multi_cell(
@@ -625,7 +623,7 @@ def pdf(data: dict, *, charts_svg: dict | None = None, embed_font: bool = True) 
             _("Last changed by %(name)s, %(date)s.")
             % {
                 "name": evaluation.updated_by.name or evaluation.updated_by.email,
-                "date": formats.date_format(timezone.localtime(evaluation.updated_at)),
+                "date": formatting.format_moment(evaluation.updated_at, short=False),
             },
             8,
         )

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from advocato.core.audit import acting_as
 from advocato.core.models import Organisation
+from advocato.lib import formatting
 from advocato.links.models import Click, Conversion
 from advocato.people.models import Employee
 from advocato.people.privacy import managed_ids, nameable
@@ -130,9 +130,9 @@ def series_text(labels: list[str], values: list, *, percent: bool = False) -> st
         if value is None:
             shown = "–"
         elif percent:
-            shown = f"{number_format(value * 100, 0)}%"
+            shown = formatting.format_percent(value, 0)
         else:
-            shown = number_format(value, 0, force_grouping=True)
+            shown = formatting.format_number(value, 0)
         parts.append(f"{label}: {shown}")
     return "; ".join(parts)
 
@@ -148,8 +148,8 @@ def best_text(best, weekday_names: list[str]) -> str:
     return _(
         "Best: %(day)s %(hour)02d:00–%(hour)02d:59, %(rate)s people clicked per share, over "
         "%(shares)d shares."
-    ) % {"day": weekday_names[weekday], "hour": hour, "rate": number_format(per_share, 1),
-         "shares": shares}  # fmt: skip
+    ) % {"day": weekday_names[weekday], "hour": hour,
+         "rate": formatting.format_number(per_share, 1), "shares": shares}  # fmt: skip
 
 
 def best_slot(network: str, *, now=None, days: int = 180) -> tuple[int, int] | None:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from advocato.core.models import Organisation
-from advocato.lib import charts
+from advocato.lib import charts, formatting
 from advocato.lib.networks import NETWORKS
 from advocato.lib.permissions import employee_required, has_role, role_required
 from advocato.people import services as people
@@ -46,7 +46,7 @@ def dashboard(request):
     services.fill_if_stale()
     data = kpis.programme(f)
     weeks = kpis.weekly(f)
-    labels = [w["week"].strftime("%d/%m") for w in weeks]
+    labels = [formatting.format_day_month(w["week"]) for w in weeks]
     people = data["people"]
     funnel = [
         {"label": _("Invited"), "count": people["invited"]},
@@ -182,7 +182,7 @@ def scorecard(request, pk: int | None = None):
     services.fill_if_stale()
     card = kpis.scorecard(subject, f)
     weeks = card["weeks"]
-    labels = [w["week"].strftime("%d/%m") for w in weeks]
+    labels = [formatting.format_day_month(w["week"]) for w in weeks]
     context = {
         "form": form,
         "filters": f,

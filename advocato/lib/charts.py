@@ -18,9 +18,13 @@ import math
 import uuid
 from collections.abc import Sequence
 
-from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+# Numbers are formatted by the one rule every page uses (re-exported for the callers of charts).
+from advocato.lib.formatting import format_number, format_percent
+
+__all__ = ["format_number", "format_percent"]
 
 WIDTH = 320
 FONT = 14
@@ -37,31 +41,10 @@ BEST = "#b42318"
 SERIES = [(BRAND, ""), (BEST, "6 3"), (GOOD, "2 3"), ("#6b3fa0", "8 3 2 3"), (HIGHLIGHT, "4 4")]
 # The heatmap's scale, from no clicks to the most.
 SCALE = ["#eef4fa", "#c6dbee", "#8fb8db", "#4f8fc0", "#1f5f8b"]
-# Languages that put a (non-breaking) space before the per cent sign.
-PERCENT_SPACE = {"da", "nb", "nn", "no", "sv", "fi", "de", "fr", "es", "nl", "pl", "cs"}
 SUMMARY_MAX = 60  # data points spelled out in <desc>; more are summed up by their range
 
 
 # --- Numbers ---------------------------------------------------------------------------------
-
-
-def format_number(value: float | int | None, decimals: int | None = None) -> str:
-    """A number in the active language's format, thousands grouped ("1.234" in Danish)."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    if decimals is None:
-        decimals = 0 if float(value).is_integer() or abs(value) >= 100 else 1
-    return formats.number_format(round(float(value), decimals), decimals, force_grouping=True)
-
-
-def format_percent(value: float | None, decimals: int = 1) -> str:
-    """A fraction as a percentage: 0.125 → "12.5%" (English), "12,5 %" (Danish)."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    scaled = round(float(value) * 100, decimals)
-    shown = format_number(scaled, 0 if scaled.is_integer() else decimals)
-    language = (translation.get_language() or "en").split("-")[0]
-    return f"{shown}\u00a0%" if language in PERCENT_SPACE else f"{shown}%"
 
 
 def _value(value: float | None, is_percent: bool) -> str:
@@ -78,6 +61,18 @@ def _shorten(text: str, room: float, size: float = FONT) -> str:
     text = str(text)
     fits = max(1, int(room / (size * 0.58)))
     return text if len(text) <= fits else text[: max(1, fits - 1)].rstrip() + "…"
+
+
+def _wrap(text: str, room: float, size: float = FONT) -> list[str]:
+    """The text broken between words into lines of at most `room` units (a single word longer
+    than a line stays whole: the viewBox scales, nothing is cut)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and _text_width(f"{lines[-1]} {word}", size) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _ticks(top: float, *, integer: bool, count: int = 4) -> list[float]:
@@ -657,12 +652,7 @@ def gauge_row(
     """Progress to a target: a track, the value's bar, a marker at the target, and
     "value / target · share of target" beside it. Green once the target is reached."""
     value, target = _clean([value, target])
-    height, left, right, bar_y = 40.0, 2.0, WIDTH - 2.0, 22.0
-    peak = max(value or 0, (target or 0) * 1.25, 0) or 1.0
-
-    def x_of(v: float) -> float:
-        return left + (right - left) * max(0.0, v) / peak
-
+    left, right = 2.0, WIDTH - 2.0
     shown = _value(value, percent)
     reached = value is not None and target is not None and target > 0 and value >= target
     if target is not None:
@@ -670,15 +660,33 @@ def gauge_row(
         shown = f"{shown} / {_value(target, percent)}"
         if share is not None:
             shown = f"{shown} · {format_percent(share, 0)}"
+    # The title is never cut ("Active participati…" said nothing): when it and the figures do
+    # not fit on one line, the figures go below it, and a long title wraps.
+    if _text_width(title) + _text_width(shown) + 12 <= WIDTH:
+        title_lines, value_y = [title], 14.0
+    else:
+        title_lines = _wrap(title, WIDTH - 4)
+        value_y = 14.0 + 18 * len(title_lines)
+    bar_y = value_y + 8
+    height = bar_y + 18
+    peak = max(value or 0, (target or 0) * 1.25, 0) or 1.0
+
+    def x_of(v: float) -> float:
+        return left + (right - left) * max(0.0, v) / peak
+
     parts = _open("gauge", height, title, f"{title}: {shown}")
+    for number, line in enumerate(title_lines):
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" class="chart-label">{}</text>', left, 14 + 18 * number, line
+            )
+        )
     parts.append(
         format_html(
-            '<text x="{}" y="14" class="chart-label">{}</text>'
-            '<text x="{}" y="14" text-anchor="end" font-weight="bold" '
+            '<text x="{}" y="{}" text-anchor="end" font-weight="bold" '
             'class="chart-value">{}</text>',
-            left,
-            _shorten(title, WIDTH - _text_width(shown) - 12),
             right,
+            _r(value_y),
             shown,
         )
     )
@@ -739,7 +747,9 @@ def funnel_svg(steps: list[dict], *, title: str, width: int = 440) -> SafeString
     for index, step in enumerate(steps):
         bar = max(2, round((width - label_width) * step["count"] / top)) if step["count"] else 2
         rate = step.get("rate")
-        suffix = f" · {rate:.0%} {step.get('rate_label', '')}" if rate is not None else ""
+        suffix = (
+            f" · {format_percent(rate, 0)} {step.get('rate_label', '')}" if rate is not None else ""
+        )
         parts.append(
             format_html(
                 '<text x="0" y="{}" class="chart-label">{}: {}{}</text>',

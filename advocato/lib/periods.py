@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
+from advocato.lib.formatting import format_month
+
 PERIODS = [
     ("week", _("Week")),
     ("month", _("Month")),
@@ -92,9 +94,7 @@ class Period:
             iso = self.first.isocalendar()
             return str(_("Week %(week)d, %(year)d") % {"week": iso.week, "year": iso.year})
         if self.kind == "month":
-            from django.utils.formats import date_format
-
-            return date_format(self.first, "YEAR_MONTH_FORMAT")
+            return format_month(self.first)
         return f"Q{(self.first.month - 1) // 3 + 1} {self.first.year}"
 
 

@@ -243,6 +243,16 @@ NAMED = [
     ),
     ("anna.holm@nordlys.example", "Anna Holm", "advocate", "Sales", "Key Accounts", "Aarhus", "da"),
     ("lars.berg@nordlys.example", "Lars Berg", "advocate", "Engineering", "Wind", "Bergen", "nb"),
+    # A namesake of Anna's in another department: the people picker tells them apart.
+    (
+        "anna.holm.wind@nordlys.example",
+        "Anna Holm",
+        "advocate",
+        "Engineering",
+        "Wind",
+        "Bergen",
+        "da",
+    ),
 ]
 
 

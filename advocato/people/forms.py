@@ -9,6 +9,7 @@ from advocato.lib.validators import no_control_characters, no_formula
 
 from . import services
 from .models import Department, Employee, Group, Language, Location, Role, Team, time_zone_choices
+from .picker import PersonChoiceField
 
 TEXT_VALIDATORS = [no_formula, no_control_characters]
 
@@ -43,8 +44,11 @@ class InviteForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
-    manager = forms.ModelChoiceField(
-        label=_("Manager"), queryset=Employee.objects.filter(is_active=True), required=False
+    manager = PersonChoiceField(
+        scope="everyone",
+        label=_("Manager"),
+        queryset=Employee.objects.filter(is_active=True),
+        required=False,
     )
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups"),
@@ -92,6 +96,7 @@ class EmployeeForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"list": "locations"}),
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    manager = PersonChoiceField(scope="everyone", label=_("Manager"), required=False)
 
     field_order = [
         "name", "title", "department_name", "team_name", "location_name",
@@ -109,7 +114,7 @@ class EmployeeForm(forms.ModelForm):
         guard_text_fields(self, ["name", "title", "department_name", "team_name", "location_name"])
         # The current manager stays a choice even when they have been deactivated since.
         manager = self.fields["manager"]
-        assert isinstance(manager, forms.ModelChoiceField)
+        assert isinstance(manager, PersonChoiceField)
         manager.queryset = Employee.objects.filter(
             Q(is_active=True) | Q(pk=employee.manager_id)
         ).exclude(pk=employee.pk)

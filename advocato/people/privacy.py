@@ -69,10 +69,11 @@ def nameable(viewer: Employee | None) -> Q:
 
 
 def ranked(viewer: Employee | None) -> Q:
-    """Who takes part in rankings at all: people who left rankings are out for everyone
-    except themselves, who still see where they would stand."""
-    own = Q(pk=viewer.pk) if viewer is not None else Q(pk__in=[])
-    return own | ~Q(ranking=Ranking.OUT)
+    """Who takes part in rankings at all: people who left rankings are out for everyone,
+    themselves included — they asked not to be ranked, so no page tells them "=2 of 27" either
+    (their own figures stay on their scorecard and points pages). `viewer` is kept for the
+    callers' symmetry with the other gates."""
+    return ~Q(ranking=Ranking.OUT)
 
 
 def shown_name(viewer: Employee | None, subject: Employee) -> str:
@@ -83,7 +84,8 @@ def shown_name(viewer: Employee | None, subject: Employee) -> str:
 def listed(viewer: Employee | None) -> Q:
     """Who may be offered in a list of colleagues to choose from (kudos, say): everyone
     except people who asked to be left out — they still find themselves."""
-    return ranked(viewer)
+    own = Q(pk=viewer.pk) if viewer is not None else Q(pk__in=[])
+    return own | ~Q(ranking=Ranking.OUT)
 
 
 def named_candidates(viewer: Employee | None) -> Q:

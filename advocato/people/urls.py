@@ -6,6 +6,7 @@ app_name = "people"
 
 urlpatterns = [
     path("people/", views.employee_list, name="list"),
+    path("people/search.json", views.search_people, name="search"),
     path("people/invite/", views.invite, name="invite"),
     path("people/import/", views.import_upload, name="import"),
     path("people/import/template.csv", views.import_template, name="import_template"),

@@ -7,16 +7,16 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from advocato.core.models import Organisation
-from advocato.lib.permissions import public, role_required
+from advocato.lib.permissions import employee_required, public, role_required
 
-from . import forms, services
+from . import forms, picker, services
 from .invite_csv import KNOWN_COLUMNS, TEMPLATE_CSV, InviteCSVError
 from .models import Department, Employee, Group, Invitation, InviteImport, Role
 
@@ -31,6 +31,18 @@ STATUS_FILTERS = {
     "withdrawn": Q(user__isnull=True, is_active=True, open_invitation=False),
     "inactive": Q(is_active=False),
 }
+
+
+@employee_required
+def search_people(request):
+    """The people picker's search (people/picker.py): JSON, only whom the scope lets the
+    viewer find; 403 for a scope they may not search."""
+    query = request.GET.get("q", "")[:100]
+    try:
+        found = picker.search(request.GET.get("scope", "colleagues"), request.employee, query)
+    except picker.ScopeRefused:
+        return JsonResponse({"error": _("You cannot search these people.")}, status=403)
+    return JsonResponse({"results": found})
 
 
 @role_required("admin")

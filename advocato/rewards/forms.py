@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from advocato.content.models import Goal
 from advocato.lib.networks import NETWORKS
 from advocato.lib.validators import no_control_characters, no_formula
-from advocato.people import privacy
 from advocato.people.models import Employee
+from advocato.people.picker import PersonChoiceField
 
 from .models import Challenge, Reward, RuleVersion
 
@@ -233,8 +233,8 @@ class RewardForm(forms.ModelForm):
 
 
 class KudosForm(forms.Form):
-    receiver = forms.ModelChoiceField(
-        label=_("To"), queryset=Employee.objects.none(), empty_label=_("Choose a colleague")
+    receiver = PersonChoiceField(
+        scope="colleagues", label=_("To"), empty_label=_("Choose a colleague")
     )
     message = forms.CharField(
         label=_("Your message"),
@@ -245,14 +245,10 @@ class KudosForm(forms.Form):
 
     def __init__(self, *args, giver=None, **kwargs):
         super().__init__(*args, **kwargs)
-        colleagues = Employee.objects.filter(
-            privacy.listed(giver), is_active=True, user__isnull=False
-        )
-        if giver is not None:
-            colleagues = colleagues.exclude(pk=giver.pk)
         receiver = self.fields["receiver"]
-        assert isinstance(receiver, forms.ModelChoiceField)
-        receiver.queryset = colleagues.order_by("name")
+        assert isinstance(receiver, PersonChoiceField)
+        if giver is not None:
+            receiver.for_viewer(giver)
 
 
 class EmployeeOfMonthForm(forms.Form):

@@ -90,7 +90,7 @@ def standings(
     scope_id: int | None = None,
     viewer: Employee | None = None,
 ) -> list[Row]:
-    """Everyone ranked (people who left rankings out, except `viewer` themselves), before
+    """Everyone ranked (people who left rankings out, `viewer` too if they did), before
     privacy decides who is shown by name."""
     when = period(kind, anchor)
     people = scope_q(scope, scope_id) & privacy.ranked(viewer)

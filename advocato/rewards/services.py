@@ -22,9 +22,11 @@ from django.db import OperationalError, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from advocato.core import audit
 from advocato.core.models import Organisation
+from advocato.lib import formatting
 from advocato.lib.periods import add_months, day_start, local_day, month_start, week_start
 from advocato.lib.validators import spreadsheet_safe
 from advocato.people import privacy
@@ -82,8 +84,62 @@ def _retrying(write):
             time.sleep(0.02 * (attempt + 1) + random.random() * 0.02)
 
 
+# A second request for the same reward this soon after the first is taken for a double click
+# or a reloaded page, not a wish for two: refused with the time of the first.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
+@dataclass
+class Offer:
+    """A reward as one person sees it in the catalogue: can they request it now, and if not,
+    why (before they click)."""
+
+    reward: Reward
+    balance: int
+    recent: Redemption | None
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.reward.price - self.balance)
+
+    @property
+    def reason(self) -> str:
+        if self.reward.stock == 0:
+            return _("Out of stock.")
+        if self.recent is not None:
+            return _("You requested this at %(time)s; it is with an admin.") % {
+                "time": formatting.format_moment(self.recent.requested_at)
+            }
+        if self.missing:
+            return ngettext(
+                "You need %(n)s more point.", "You need %(n)s more points.", self.missing
+            ) % {"n": formatting.format_number(self.missing)}
+        return ""
+
+    @property
+    def can_request(self) -> bool:
+        return not self.reason
+
+
+def offers(employee) -> list[Offer]:
+    """The active rewards with what `employee` can request now (balance, stock, a request
+    just made), so the catalogue says it before the click."""
+    points = wallet_balance(employee)
+    since = timezone.now() - REPEAT_WINDOW
+    recent: dict[int, Redemption] = {}
+    for r in Redemption.objects.filter(employee=employee, requested_at__gte=since).exclude(
+        status=Redemption.Status.DECLINED
+    ):
+        recent.setdefault(r.reward_id, r)
+    return [
+        Offer(reward=reward, balance=points, recent=recent.get(reward.pk))
+        for reward in Reward.objects.filter(is_active=True)
+    ]
+
+
 def redeem(employee, reward: Reward) -> Redemption:
-    """Request a reward: the points are taken at once and given back if it is declined."""
+    """Request a reward: the points are taken at once and given back if it is declined. A
+    second request for the same reward within REPEAT_WINDOW is refused (a double click)."""
     return _retrying(lambda: _redeem(employee, reward))
 
 
@@ -94,6 +150,26 @@ def _redeem(employee, reward: Reward) -> Redemption:
         reward = Reward.objects.get(pk=reward.pk)
         if not reward.is_active:
             raise RewardsError(_("This reward is no longer offered."))
+        # Checked under the wallet's lock (PostgreSQL) or the write lock (SQLite: a request
+        # that read before another committed fails to write and is retried), so two clicks
+        # at once make one request.
+        earlier = (
+            Redemption.objects.filter(
+                employee=employee,
+                reward=reward,
+                requested_at__gte=timezone.now() - REPEAT_WINDOW,
+            )
+            .exclude(status=Redemption.Status.DECLINED)
+            .first()
+        )
+        if earlier is not None:
+            raise RewardsError(
+                _(
+                    "You already requested %(reward)s at %(time)s; it is with an admin. "
+                    "Nothing was taken twice."
+                )
+                % {"reward": reward.name, "time": formatting.format_moment(earlier.requested_at)}
+            )
         taken = Wallet.objects.filter(employee=employee, balance__gte=reward.price).update(
             balance=F("balance") - reward.price
         )

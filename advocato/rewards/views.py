@@ -20,7 +20,7 @@ from advocato.lib.periods import PERIODS, add_months, month_start, parse_month
 from advocato.lib.permissions import employee_required, has_role, role_required
 from advocato.links import conversions
 from advocato.people import privacy
-from advocato.people.models import Department, Employee, Group, Team
+from advocato.people.models import Department, Employee, Group, Ranking, Team
 
 from . import leaderboards, services
 from .badges import BY_CODE
@@ -232,6 +232,7 @@ def leaderboard(request):
             else None,
             "employee_of_month": _latest_employee_of_month(employee),
             "ranking_choice": employee.get_ranking_display(),
+            "left_rankings": employee.ranking == Ranking.OUT,
         },
     )
 
@@ -345,7 +346,7 @@ def catalogue(request):
         request,
         "rewards/catalogue.html",
         {
-            "rewards": Reward.objects.filter(is_active=True),
+            "offers": services.offers(employee),
             "balance": services.wallet_balance(employee),
             "redemptions": Redemption.objects.filter(employee=employee).select_related("reward")[
                 :20

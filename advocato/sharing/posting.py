@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from advocato.core import audit
 from advocato.core.models import Organisation
-from advocato.lib import hooks
+from advocato.lib import formatting, hooks
 from advocato.links import services as links
 from advocato.people import mail
 
@@ -387,7 +387,7 @@ def _retry_later(share: Share, token: str, error: Transient) -> str:
         scheduled_for=at,
         changed_at=now,
         error=_("%(reason)s Trying again at %(time)s.")
-        % {"reason": error.message, "time": timezone.localtime(at).strftime("%H:%M:%S")},
+        % {"reason": error.message, "time": formatting.format_time(at)},
     )
     if changed:
         transaction.on_commit(lambda: queue_later(share.pk, at))

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from advocato.lib import formatting
 
 
 def model_for(object_type: str):
@@ -71,9 +73,9 @@ def value_text(model, name: str, value) -> str:
         if moment is not None:
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment, timezone.get_default_timezone())
-            return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+            return formatting.format_moment(moment)
         if day is not None:
-            return formats.date_format(day, "SHORT_DATE_FORMAT")
+            return formatting.format_day(day, short=True)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {value_text(None, k, v)}" for k, v in value.items())
     return str(value)

@@ -3,9 +3,8 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import date_format, number_format
 
-from advocato.lib.charts import format_percent
+from advocato.lib.formatting import format_day, format_money, format_number, format_percent
 
 register = template.Library()
 
@@ -21,15 +20,15 @@ def figure(value, kind: str = "int"):
     if kind == "percent1":
         return format_percent(float(value), 1)
     if kind == "money":
-        return number_format(Decimal(value), 0, force_grouping=True)
+        return format_money(value)
     if kind == "number":
-        return number_format(float(value), 1, force_grouping=True)
+        return format_number(value, 1)
     if kind == "date":
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return format_day(value, short=True)
     if kind == "text":
         return value
     if isinstance(value, int | float | Decimal):
-        return number_format(value, 0, force_grouping=True)
+        return format_number(value, 0)
     return value
 
 

@@ -565,12 +565,13 @@ def test_everyone_policy_names_those_who_chose_to_be_named(ranking):
     )
 
 
-def test_someone_who_left_rankings_is_not_ranked_but_sees_their_own_place(ranking):
-    # Out has the most clicks (6): first in their own view, absent from everybody else's.
+def test_someone_who_left_rankings_is_not_ranked_not_even_in_their_own_view(ranking):
+    # Out has the most clicks (6) but asked to be left out: absent from everybody's ranking,
+    # their own too (issue 16: they saw themselves "=2 of 27").
     assert seen(ranking, "out", "everyone") == (
-        [(1, "Out"), (2, "Named"), (3, "Report"), (6, "Viewer")],
+        [(1, "Named"), (2, "Report"), (5, "Viewer")],
         2,  # Own and Shy
-        6,
+        5,
     )
     for viewer in ("viewer", "named", "boss", "analyst"):
         rows, _hidden, total = seen(ranking, viewer, "everyone")

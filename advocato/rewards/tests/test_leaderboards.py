@@ -122,8 +122,10 @@ def test_privacy_opt_out_own_rank_only_and_company_setting(people):
     assert seen_by_dan.participants == 3 and seen_by_dan.hidden == 1  # Bo: ranked, not named
     seen_by_bo = board(people["Bo"], anchor)
     assert seen_by_bo.me.place == "1" and [r.name for r in seen_by_bo.rows] == ["Bo", "Cai", "Dan"]
-    seen_by_ada = board(people["Ada"], anchor)  # where she would stand, only for herself
-    assert seen_by_ada.me.place == "1" and "Ada" in [r.name for r in seen_by_ada.rows]
+    # She asked to be left out: no place for her, not even shown to herself (was "1").
+    seen_by_ada = board(people["Ada"], anchor)
+    assert seen_by_ada.me is None and "Ada" not in [r.name for r in seen_by_ada.rows]
+    assert seen_by_ada.participants == 3
 
     org = Organisation.get()
     org.individual_results = Organisation.Visibility.SELF
@@ -146,3 +148,40 @@ def test_leaderboard_page_respects_privacy(client, people):
     assert "1 person is ranked but not shown by name" in html
     html = client.get(reverse("rewards:leaderboard") + "?period=bogus&by=nope&scope=team&id=x")
     assert html.status_code == 200
+
+
+def test_who_left_rankings_is_not_ranked_on_her_own_pages(client, people):
+    """Issue 16: she still saw herself ranked ("=2 of 27") after leaving rankings; the page
+    says she is not ranked, and her scorecard's top list leaves her out too."""
+    at = datetime.now(UTC)
+    shares(people["Ada"], 2, at)
+    shares(people["Bo"], 2, at)
+    shares(people["Cai"], 1, at)
+    services.fold()
+    Employee = type(people["Ada"])
+    Employee.objects.filter(pk=people["Ada"].pk).update(ranking=Ranking.OUT)
+    client.force_login(people["Ada"].user)
+    html = client.get(reverse("rewards:leaderboard")).content.decode()
+    assert "data-my-rank>not ranked: you left rankings<" in html
+    assert "data-me" not in html and "(you)" not in html
+    card = client.get(reverse("analytics:scorecard"))
+    assert card.status_code == 200
+    assert 'class="me"' not in card.content.decode()
+    own = client.get(reverse("analytics:scorecard_of", args=[people["Ada"].pk]))
+    assert own.status_code == 200 and "Ada" in own.content.decode()
+
+
+def test_team_kudos_lists_only_kudos_to_the_team(client, org, manager):
+    """Issue 16: a team member's kudos to someone outside the team is not the team's kudos;
+    neither is kudos to someone who left rankings shown with her name to others."""
+    from advocato.conftest import make_employee
+
+    inside = make_employee("in@example.com", name="Inga Inside", manager=manager)
+    outsider = make_employee("out@example.com", name="Olga Outside")
+    services.give_kudos(inside, outsider, "Thanks for the slides")
+    services.give_kudos(outsider, inside, "Great demo")
+    client.force_login(manager.user)
+    html = client.get(reverse("rewards:team_kudos")).content.decode()
+    assert "Great demo" in html
+    assert "Thanks for the slides" not in html
+    assert list(services.team_kudos(manager).values_list("message", flat=True)) == ["Great demo"]

@@ -87,3 +87,19 @@ def test_an_approval_and_a_decline_at_once_settle_once(advocate, admin):
     expected = 70 if redemption.status == "approved" else 100
     assert services.wallet_balance(advocate) == expected
     assert services.verify() == []
+
+
+@pytest.mark.parametrize("attempt", range(2))
+def test_a_double_click_makes_one_request(advocate, attempt):
+    """Issue 16: the same reward could be requested twice by accident (a double click, a
+    reload). Enough points for both: still one request, the other told why."""
+    grant(advocate, 500)
+    reward = Reward.objects.create(name="Cinema tickets", price=60)
+    results = race([lambda: services.redeem(advocate, reward)] * 2)
+    made = [r for r in results if isinstance(r, Redemption)]
+    refused = [r for r in results if isinstance(r, services.RewardsError)]
+    assert len(made) == 1 and len(refused) == 1, results
+    assert "already requested Cinema tickets" in str(refused[0])
+    assert services.wallet_balance(advocate) == 440
+    assert Redemption.objects.count() == 1
+    assert services.verify() == []

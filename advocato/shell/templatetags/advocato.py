@@ -1,10 +1,9 @@
 from datetime import date, datetime
 
 from django import template
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from advocato.lib import charts
+from advocato.lib import charts, formatting
 from advocato.people.models import Role
 
 register = template.Library()
@@ -20,7 +19,7 @@ def percent(value):
     """0.5 → "50%"; None (nothing to divide by) → "–"."""
     if value is None:
         return "–"
-    return f"{value:.0%}"
+    return formatting.format_percent(value, 0)
 
 
 @register.filter
@@ -51,7 +50,7 @@ def shown(value):
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):
-        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        return formatting.format_moment(value)
     if isinstance(value, date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return formatting.format_day(value, short=True)
     return value

@@ -63,3 +63,25 @@ def test_time_zones_are_grouped_by_region(login, advocate):
 def test_connected_accounts_is_one_heading(login, advocate):
     html = login(advocate).get(reverse("sharing:networks")).content.decode()
     assert len(re.findall(r"<h[12][^>]*>Connected accounts</h[12]>", html)) == 1
+
+
+def test_every_field_on_suggest_reward_requests_and_scorecard_is_styled(client, advocate, admin):
+    """Issue 16: the link field on Suggest and the date fields (scorecard, requests) looked
+    like the browser's bare defaults: the style sheet's field rule left out url and date."""
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).parents[1] / "static" / "advocato" / "app.css").read_text()
+    rule = next(line for line in css.splitlines() if line.startswith("input[type=text]"))
+    styled = set(re.findall(r"input\[type=([\w-]+)\]", rule))
+    used = set()
+    client.force_login(advocate.user)
+    for name in ("content:suggest", "analytics:scorecard", "rewards:catalogue"):
+        html = client.get(reverse(name)).content.decode()
+        used |= set(re.findall(r'<input[^>]*type="([\w-]+)"', html))
+    client.force_login(admin.user)
+    html = client.get(reverse("rewards:redemptions")).content.decode()
+    used |= set(re.findall(r'<input[^>]*type="([\w-]+)"', html))
+    fields = used - {"hidden", "checkbox", "radio", "submit", "file", "button"}
+    assert {"url", "date"} <= fields
+    assert fields <= styled, fields - styled

@@ -39,6 +39,7 @@ SKIPPED = {
     "rewards:conversion_kinds": (POST, "saves the conversion types on the rules page"),
     "sharing:remove": (POST, "removes a posted share, from its page"),
     "people:import_template": (DOWNLOAD, "the example CSV"),
+    "people:search": (DOWNLOAD, "the people picker's search, JSON (people/picker.py)"),
     "people:resend": (POST, "an action on the person's page"),
     "people:revoke": (POST, "an action on the person's page"),
     "people:set_active": (POST, "an action on the person's page"),
