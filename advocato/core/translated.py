@@ -69,6 +69,16 @@ class Translated:
         return translated(obj, self.field)
 
 
+def columns_for(field: str, texts: dict[str, str], default_language: str) -> dict[str, str]:
+    """Model keyword arguments for a text given in several languages: the default language's
+    in the base column, the others in theirs (e.g. for the demo and imports)."""
+    values = {field: texts[default_language]}
+    for code, text in texts.items():
+        if code != default_language and code in LANGUAGE_CODES:
+            values[column(field, code)] = text
+    return values
+
+
 def text_in(language: str, base: models.Field) -> models.Field:
     """The column for `base`'s text in `language`: the same kind and length, may be empty."""
     _name, _path, args, kwargs = base.deconstruct()
@@ -189,13 +199,14 @@ class SideBySideLanguages:
 def change_default_language(old: str, new: str) -> int:
     """Move every translatable text to the company's new default language: the base text
     (written in `old`) becomes `old`'s translation, and `new`'s translation, where one
-    exists, becomes the base text. Returns how many rows changed. A row whose new base text
-    would collide with a unique one (two topics translated alike) keeps its old base text."""
+    exists, becomes the base text. Returns how many rows changed. Rows are taken oldest first;
+    one whose new base text would collide with a unique one already taken (two topics
+    translated alike) keeps its old base text."""
     if old == new or new not in LANGUAGE_CODES:
         return 0
     changed = 0
     for model in translatable_models():
-        for row in model._default_manager.all().iterator():
+        for row in model._default_manager.order_by("pk").iterator():
             values = {}
             for field in model.TRANSLATED:  # type: ignore[attr-defined]
                 base = getattr(row, field)
