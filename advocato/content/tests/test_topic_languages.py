@@ -73,6 +73,7 @@ def test_the_curator_translates_topics_side_by_side(login, curator, advocate):
     wind.refresh_from_db()
     assert (wind.name_da, wind.name_nb) == ("Vindkraft", "Vindkraft")
     entry = AuditEntry.objects.get(object_type="content.Topic", action="update")
+    assert entry.after is not None
     assert entry.after["name_da"] == "Vindkraft"
 
 

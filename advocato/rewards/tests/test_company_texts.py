@@ -125,6 +125,7 @@ def test_the_admin_writes_a_reward_in_each_language_side_by_side(login, admin, o
         "En ekstra fridag", "Extra day off", "",
     )  # fmt: skip
     entry = AuditEntry.objects.get(object_type="rewards.Reward")
+    assert entry.after is not None
     assert entry.after["name_en"] == "Extra day off"
 
 
