@@ -528,7 +528,7 @@ def breakdown(f: Filters, by: str) -> list[dict]:
     )  # fmt: skip
     labels: dict = {}
     if by == "topic":
-        labels = dict(Topic.objects.values_list("pk", "name"))
+        labels = {t.pk: t.local_name for t in Topic.objects.all()}
     result = []
     for key, shares, reach, clicks, conversions, rated, engaged_reach in rows:
         if not shares:

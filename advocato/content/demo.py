@@ -12,6 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from advocato.core.models import Organisation
+from advocato.core.translated import columns_for
 from advocato.people.models import Department, Employee, Group, Location
 
 from . import services
@@ -30,6 +32,22 @@ from .models import (
 FEEDS_DIR = Path(__file__).parent / "static" / "advocato" / "demo-feeds"
 ITEMS = 150
 STEPS = 3
+
+# Each topic in the three languages: advocates filter and read them in their own.
+TOPIC_NAMES = {
+    "Wind": {"en": "Wind", "da": "Vindkraft", "nb": "Vindkraft"},
+    "Solar": {"en": "Solar", "da": "Solenergi", "nb": "Solenergi"},
+    "Careers": {"en": "Careers", "da": "Karriere", "nb": "Karriere"},
+    "Life at Nordlys": {
+        "en": "Life at Nordlys",
+        "da": "Livet hos Nordlys",
+        "nb": "Livet i Nordlys",
+    },
+    "Customers": {"en": "Customers", "da": "Kunder", "nb": "Kunder"},
+    "Sustainability": {"en": "Sustainability", "da": "Bæredygtighed", "nb": "Bærekraft"},
+    "Events": {"en": "Events", "da": "Arrangementer", "nb": "Arrangementer"},
+    "Innovation": {"en": "Innovation", "da": "Innovation", "nb": "Innovasjon"},
+}
 
 # (topic, goal, {language: (title, commentary, linkedin text)}); {place} and {n} vary per item.
 STORIES = [
@@ -261,7 +279,11 @@ def build(rng: random.Random, progress) -> dict:
         "lars.berg@nordlys.example",
     ])}  # fmt: skip
     curator, admin = people["curator@nordlys.example"], people["admin@nordlys.example"]
-    topics = {name: Topic.objects.create(name=name) for name in sorted({s[0] for s in STORIES})}
+    default = Organisation.get().default_language
+    topics = {
+        name: Topic.objects.create(**columns_for("name", TOPIC_NAMES[name], default))
+        for name in sorted({s[0] for s in STORIES})
+    }
     departments = {d.name: d for d in Department.objects.all()}
     groups = {g.name: g for g in Group.objects.all()}
     locations = {loc.name: loc for loc in Location.objects.all()}

@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from advocato.core.translated import LANGUAGE_CODES, SideBySideLanguages, with_languages
 from advocato.lib import networks
 from advocato.lib.fetch import validate_fetchable
 from advocato.people.forms import guard_text_fields
@@ -79,7 +81,9 @@ class TargetingFields(forms.ModelForm):
             field.required = False
         if self.instance.pk:
             self.initial["role_choices"] = self.instance.role_list
-            self.initial["topic_names"] = ", ".join(t.name for t in self.instance.topics.all())
+            self.initial["topic_names"] = ", ".join(
+                t.local_name for t in self.instance.topics.all()
+            )
 
     def clean(self):
         data = super().clean()
@@ -118,12 +122,21 @@ class TargetingFields(forms.ModelForm):
             self.save_m2m()
             topics = []
             for name in self.topic_list():
-                topic = Topic.objects.filter(name__iexact=name).first() or Topic.objects.create(
-                    name=name
-                )
+                topic = find_topic(name) or Topic.objects.create(name=name)
                 topics.append(topic)
             obj.topics.set(topics)
         return obj
+
+
+def find_topic(name: str) -> Topic | None:
+    """The topic called `name` in any language (the curator may type the one she reads)."""
+    found = Topic.objects.filter(name__iexact=name).first()
+    if found is None:
+        query = Q()
+        for code in LANGUAGE_CODES:
+            query |= Q(**{f"name_{code}__iexact": name})
+        found = Topic.objects.filter(query).order_by("pk").first()
+    return found
 
 
 TARGETING = ["target_everyone", "departments", "teams", "groups", "locations"]
@@ -386,6 +399,24 @@ class FeedFilterForm(forms.Form):
         # Only topics an advocate can find something under: those of published items (a topic
         # typed into a draft, or left on archived items only, is no use as a filter).
         used = Topic.objects.filter(items__status=Status.PUBLISHED).distinct()
-        topic.choices = [("", _("All"))] + [
-            (t, t) for t in used.order_by("name").values_list("name", flat=True)
-        ]
+        # The value is the topic's own name (stable in links); the label is the reader's.
+        named = sorted(((t.name, t.local_name) for t in used), key=lambda c: c[1].casefold())
+        topic.choices = [("", _("All")), *named]
+
+
+class TopicForm(SideBySideLanguages, forms.ModelForm):
+    """A topic's name in the company's language and its translations, side by side."""
+
+    translated_fields = Topic.TRANSLATED
+
+    class Meta:
+        model = Topic
+        fields = with_languages(["name"], Topic.TRANSLATED)
+
+    def __init__(self, *args, default_language: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_languages(default_language)
+        guard_text_fields(self, list(self.fields))
+
+
+TopicFormSet = forms.modelformset_factory(Topic, form=TopicForm, extra=0, can_delete=False)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advocato.core.translated import Translated, text_in
 from advocato.lib.networks import NETWORKS
 from advocato.people.models import Department, Employee, Group, Language, Location, Role, Team
 
@@ -39,7 +40,15 @@ def upload_path(instance, filename: str) -> str:
 
 
 class Topic(models.Model):
+    """A subject items are filed under. `name` is in the company's language; `name_<code>`
+    are its translations (see core.translated)."""
+
+    TRANSLATED = ("name",)
     name = models.CharField(_("name"), max_length=80, unique=True)
+    name_en = text_in("en", name)
+    name_da = text_in("da", name)
+    name_nb = text_in("nb", name)
+    local_name = Translated("name")
 
     class Meta:
         ordering = ["name"]
@@ -47,7 +56,7 @@ class Topic(models.Model):
         verbose_name_plural = _("topics")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
 class Targeting(models.Model):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("library/new/", views.item_new, name="new"),
     path("library/<int:pk>/", views.item_edit, name="edit"),
     path("library/<int:pk>/status/", views.item_transition, name="transition"),
+    path("library/topics/", views.topics, name="topics"),
     path("review/", views.review_queue, name="review"),
     path("review/approve/", views.review_approve, name="review_approve"),
     path("sources/", views.sources, name="sources"),

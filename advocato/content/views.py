@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from advocato.core import translated
+from advocato.core.models import Organisation
 from advocato.lib import networks
 from advocato.lib.fetch import FetchError
 from advocato.lib.permissions import employee_required, public, role_required
@@ -179,8 +181,34 @@ def library(request):
     )
 
 
+@role_required("curator")
+def topics(request):
+    """Every topic's name in each language, side by side: advocates see the one they read
+    (the company language's where a translation is missing)."""
+    default = Organisation.get().default_language
+    queryset = Topic.objects.annotate(items_count=Count("items")).order_by("name")
+    formset = forms.TopicFormSet(
+        request.POST or None, queryset=queryset, form_kwargs={"default_language": default}
+    )
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, _("Topics saved."))
+        return redirect("content:topics")
+    others = [code for code in translated.LANGUAGE_CODES if code != default]
+    return render(
+        request,
+        "content/topics.html",
+        {
+            "formset": formset,
+            "default_language": translated.LANGUAGE_NAMES[default],
+            "other_languages": [translated.LANGUAGE_NAMES[code] for code in others],
+        },
+    )
+
+
 def _topic_names():
-    return Topic.objects.values_list("name", flat=True)
+    """For the topics field's suggestions: each topic as the curator reads it."""
+    return sorted({t.local_name for t in Topic.objects.all()}, key=str.casefold)
 
 
 @role_required("curator")

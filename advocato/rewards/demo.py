@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from advocato.core.models import Organisation
+from advocato.core.translated import columns_for
 from advocato.lib.periods import add_months, local_day, month_start
 from advocato.people.models import Employee
 
@@ -28,27 +29,101 @@ STEPS = 4
 RUNNING_FOR_DAYS = 10  # the running challenge started this many days before today
 
 REWARDS = [
-    # name, kind, price, stock, value (DKK), description
-    ("Gift card, 250 DKK", "gift_card", 400, 25, Decimal("250"), "For a shop of your choice."),
-    ("Extra day off", "time_off", 1500, 5, None, "Agree the day with your manager."),
+    # {language: (name, description)}, kind, price, stock, value (DKK)
     (
-        "Plant 10 trees",
-        "donation",
-        250,
-        None,
-        None,
-        "We donate in your name to a reforestation project.",
+        {
+            "en": ("Gift card, 250 DKK", "For a shop of your choice."),
+            "da": ("Gavekort på 250 kr.", "Til en butik efter eget valg."),
+            "nb": ("Gavekort på 250 danske kroner", "Til en butikk du velger selv."),
+        },
+        "gift_card", 400, 25, Decimal("250"),
     ),
     (
-        "Nordlys hoodie",
-        "other",
-        300,
-        3,
-        Decimal("180"),
-        "Organic cotton, in the colour of the northern lights.",
+        {
+            "en": ("Extra day off", "Agree the day with your manager."),
+            "da": ("En ekstra fridag", "Aftal dagen med din leder."),
+            "nb": ("En ekstra fridag", "Avtal dagen med lederen din."),
+        },
+        "time_off", 1500, 5, None,
     ),
-    ("Lunch with the CEO", "other", 800, 2, None, "Bring your ideas."),
-]
+    (
+        {
+            "en": ("Plant 10 trees", "We donate in your name to a reforestation project."),
+            "da": ("Plant 10 træer", "Vi donerer i dit navn til et projekt, der planter skov."),
+            "nb": ("Plant 10 trær", "Vi gir et bidrag i ditt navn til et prosjekt som planter skog."),
+        },
+        "donation", 250, None, None,
+    ),
+    (
+        {
+            "en": ("Nordlys hoodie", "Organic cotton, in the colour of the northern lights."),
+            "da": ("Nordlys-hættetrøje", "Økologisk bomuld i nordlysets farver."),
+            "nb": ("Nordlys-hettegenser", "Økologisk bomull i nordlysets farger."),
+        },
+        "other", 300, 3, Decimal("180"),
+    ),
+    (
+        {
+            "en": ("Lunch with the CEO", "Bring your ideas."),
+            "da": ("Frokost med direktøren", "Tag dine idéer med."),
+            "nb": ("Lunsj med konsernsjefen", "Ta med deg ideene dine."),
+        },
+        "other", 800, 2, None,
+    ),
+]  # fmt: skip
+CHALLENGES = {
+    "running": {
+        "title": {
+            "en": "Four weeks of recruitment clicks",
+            "da": "Fire ugers rekrutteringsklik",
+            "nb": "Fire uker med rekrutteringsklikk",
+        },
+        "description": {
+            "en": "Share our open positions in your own words. Every person who clicks "
+            "counts; your own clicks and bots do not.",
+            "da": "Del vores ledige stillinger med dine egne ord. Hver person, der klikker, "
+            "tæller – dine egne klik og robotter gør ikke.",
+            "nb": "Del de ledige stillingene våre med dine egne ord. Hver person som klikker, "
+            "teller – dine egne klikk og roboter gjør det ikke.",
+        },
+        "prize": {
+            "en": "Dinner for two at Noma's neighbour",
+            "da": "Middag for to hos Nomas nabo",
+            "nb": "Middag for to hos naboen til Noma",
+        },
+    },
+    "settled": {
+        "title": {
+            "en": "Spread the word on leads",
+            "da": "Flest nye kundeemner",
+            "nb": "Flest nye kundeemner",
+        },
+        "description": {
+            "en": "Most conversions from leads content.",
+            "da": "Flest konverteringer fra indhold, der skal skaffe nye kunder.",
+            "nb": "Flest konverteringer fra innhold som skal skaffe nye kunder.",
+        },
+        "prize": {
+            "en": "A bottle of aquavit",
+            "da": "En flaske akvavit",
+            "nb": "En flaske akevitt",
+        },
+    },
+}
+CITATION = {
+    "en": "Shared every single week",
+    "da": "Delte noget hver eneste uge",
+    "nb": "Delte noe hver eneste uke",
+}
+
+
+def _texts(texts: dict[str, dict[str, str]], default: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for field, by_language in texts.items():
+        values.update(columns_for(field, by_language, default))
+    return values
+
+
 KUDOS = {
     "da": [
         "Tak for at dele vores jobopslag – to af dine kontakter har søgt!",
@@ -104,27 +179,23 @@ def build(rng: random.Random, progress) -> dict:
     today = local_day(cutoff, tz)
     this_month = month_start(today)
     starts_on = today - timedelta(days=RUNNING_FOR_DAYS)
+    default = Organisation.get().default_language
     running = Challenge.objects.create(
-        title="Four weeks of recruitment clicks",
-        description="Share our open positions in your own words. Every person who clicks "
-        "counts; your own clicks and bots do not.",
+        **_texts(CHALLENGES["running"], default),
         metric="clicks",
         goal="recruitment",
         starts_on=starts_on,
         ends_on=starts_on + timedelta(days=27),
-        prize="Dinner for two at Noma's neighbour",
         winners=3,
         created_by=curator,
         created_at=cutoff - timedelta(days=RUNNING_FOR_DAYS + 3),
     )
     Challenge.objects.create(
-        title="Spread the word on leads",
-        description="Most conversions from leads content.",
+        **_texts(CHALLENGES["settled"], default),
         metric="conversions",
         goal="leads",
         starts_on=starts_on - timedelta(days=28),
         ends_on=starts_on - timedelta(days=1),
-        prize="A bottle of aquavit",
         winners=1,
         created_by=curator,
         created_at=cutoff - timedelta(days=RUNNING_FOR_DAYS + 31),
@@ -134,16 +205,21 @@ def build(rng: random.Random, progress) -> dict:
     # The catalogue and requests: some waiting, one approved, one declined.
     rewards = [
         Reward.objects.create(
-            name=name,
+            **_texts(
+                {
+                    "name": {code: pair[0] for code, pair in texts.items()},
+                    "description": {code: pair[1] for code, pair in texts.items()},
+                },
+                default,
+            ),
             kind=kind,
             price=price,
             stock=stock,
             value=value,
             currency="DKK" if value else "",
-            description=text,
             created_at=cutoff - timedelta(days=60),
         )
-        for name, kind, price, stock, value, text in REWARDS
+        for texts, kind, price, stock, value in REWARDS
     ]
     totals = dict(
         PointEntry.objects.values_list("employee_id").annotate(s=Sum("points")).order_by()
@@ -197,7 +273,11 @@ def build(rng: random.Random, progress) -> dict:
     candidates = services.month_candidates(before_last, limit=1)
     if candidates:
         chosen = services.confirm_employee_of_month(
-            before_last, candidates[0].employee, admin, "Shared every single week"
+            before_last,
+            candidates[0].employee,
+            admin,
+            CITATION[default],
+            {code: text for code, text in CITATION.items() if code != default},
         )
         chosen.confirmed_at = cutoff - timedelta(days=today.day + 25)
         chosen.save(update_fields=["confirmed_at"])

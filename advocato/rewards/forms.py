@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.models import Goal
+from advocato.core.translated import SideBySideLanguages, with_languages
 from advocato.lib.networks import NETWORKS
 from advocato.lib.validators import no_control_characters, no_formula
 from advocato.people.models import Employee
@@ -149,7 +150,8 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("Why"), max_length=300)
 
 
-class ChallengeForm(forms.ModelForm):
+class ChallengeForm(SideBySideLanguages, forms.ModelForm):
+    translated_fields = Challenge.TRANSLATED
     goal = forms.ChoiceField(
         label=_("Only content with the goal"),
         choices=[("", _("All content")), *Goal.choices],
@@ -158,20 +160,23 @@ class ChallengeForm(forms.ModelForm):
 
     class Meta:
         model = Challenge
-        fields = [
-            "title",
-            "description",
-            "metric",
-            "goal",
-            "network",
-            "starts_on",
-            "ends_on",
-            "departments",
-            "teams",
-            "groups",
-            "prize",
-            "winners",
-        ]
+        fields = with_languages(
+            [
+                "title",
+                "description",
+                "metric",
+                "goal",
+                "network",
+                "starts_on",
+                "ends_on",
+                "departments",
+                "teams",
+                "groups",
+                "prize",
+                "winners",
+            ],
+            Challenge.TRANSLATED,
+        )
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
@@ -183,10 +188,24 @@ class ChallengeForm(forms.ModelForm):
             "departments": _("Nobody chosen in departments, teams and groups: everyone."),
         }
 
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        no_control_characters(title)
-        return title
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_languages()
+
+    def clean(self):
+        data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
+        for name in self.fields:
+            if name.startswith(("title", "prize")) and isinstance(data.get(name), str):
+                data[name] = data[name].strip()
+                try:
+                    no_control_characters(data[name])
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if isinstance(starts, date) and isinstance(ends, date) and ends < starts:
+            self.add_error("ends_on", _("The last day cannot be before the first day."))
+        return data
 
     def clean_winners(self):
         winners = self.cleaned_data["winners"]
@@ -194,25 +213,21 @@ class ChallengeForm(forms.ModelForm):
             raise forms.ValidationError(_("Between 1 and 10."))
         return winners
 
-    def clean(self):
-        data = super().clean()
-        assert data is not None  # Form.clean returns cleaned_data
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if isinstance(starts, date) and isinstance(ends, date) and ends < starts:
-            self.add_error("ends_on", _("The last day cannot be before the first day."))
-        return data
 
+class RewardForm(SideBySideLanguages, forms.ModelForm):
+    translated_fields = Reward.TRANSLATED
 
-class RewardForm(forms.ModelForm):
     class Meta:
         model = Reward
-        fields = ["name", "description", "kind", "price", "stock", "value", "currency", "is_active"]
+        fields = with_languages(
+            ["name", "description", "kind", "price", "stock", "value", "currency", "is_active"],
+            Reward.TRANSLATED,
+        )
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        no_control_characters(name)
-        no_formula(name)
-        return name
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_languages()
 
     def clean_price(self):
         price = self.cleaned_data["price"]
@@ -223,6 +238,15 @@ class RewardForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         assert data is not None  # Form.clean returns cleaned_data
+        # Every language's name goes into the payroll CSV: no formulas, no control characters.
+        for name in self.fields:
+            if name.startswith("name") and isinstance(data.get(name), str):
+                data[name] = data[name].strip()
+                try:
+                    no_control_characters(data[name])
+                    no_formula(data[name])
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
         if data.get("value") is not None and data["value"] < 0:
             self.add_error("value", _("A value cannot be negative."))
         if data.get("value") is not None and not data.get("currency"):
@@ -251,7 +275,8 @@ class KudosForm(forms.Form):
             receiver.for_viewer(giver)
 
 
-class EmployeeOfMonthForm(forms.Form):
+class EmployeeOfMonthForm(SideBySideLanguages, forms.Form):
+    translated_fields = ("citation",)
     employee = forms.ModelChoiceField(queryset=Employee.objects.none(), widget=forms.RadioSelect)
     citation = forms.CharField(
         label=_("Why (shown with the award)"), max_length=300, required=False
@@ -259,6 +284,7 @@ class EmployeeOfMonthForm(forms.Form):
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.setup_languages()
         employee = self.fields["employee"]
         assert isinstance(employee, forms.ModelChoiceField)
         employee.queryset = Employee.objects.filter(pk__in=[c.employee.pk for c in candidates])

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advocato.core.translated import Translated, text_in
 from advocato.lib.networks import NETWORKS
 from advocato.people.models import Department, Employee, Group, Team
 
@@ -266,8 +267,19 @@ class Challenge(models.Model):
         OPEN = "open", _("Open")
         SETTLED = "settled", _("Settled")
 
+    # Company-written texts: in the company's language, with translations (core.translated).
+    TRANSLATED = ("title", "description", "prize")
     title = models.CharField(_("title"), max_length=200)
+    title_en = text_in("en", title)
+    title_da = text_in("da", title)
+    title_nb = text_in("nb", title)
     description = models.TextField(_("description"), blank=True)
+    description_en = text_in("en", description)
+    description_da = text_in("da", description)
+    description_nb = text_in("nb", description)
+    local_title = Translated("title")
+    local_description = Translated("description")
+    local_prize = Translated("prize")
     metric = models.CharField(
         _("measured by"), max_length=12, choices=Metric.choices, default=Metric.CLICKS
     )
@@ -289,6 +301,9 @@ class Challenge(models.Model):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     prize = models.CharField(_("prize"), max_length=200)
+    prize_en = text_in("en", prize)
+    prize_da = text_in("da", prize)
+    prize_nb = text_in("nb", prize)
     winners = models.PositiveSmallIntegerField(_("number of winners"), default=1)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     settled_at = models.DateTimeField(null=True, blank=True)
@@ -303,7 +318,7 @@ class Challenge(models.Model):
         verbose_name_plural = _("challenges")
 
     def __str__(self) -> str:
-        return self.title
+        return self.local_title
 
 
 class ChallengeWinner(models.Model):
@@ -329,8 +344,18 @@ class Reward(models.Model):
         DONATION = "donation", _("Donation")
         OTHER = "other", _("Other")
 
+    # Company-written texts: in the company's language, with translations (core.translated).
+    TRANSLATED = ("name", "description")
     name = models.CharField(_("name"), max_length=200)
+    name_en = text_in("en", name)
+    name_da = text_in("da", name)
+    name_nb = text_in("nb", name)
     description = models.TextField(_("description"), blank=True)
+    description_en = text_in("en", description)
+    description_da = text_in("da", description)
+    description_nb = text_in("nb", description)
+    local_name = Translated("name")
+    local_description = Translated("description")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
     price = models.PositiveIntegerField(_("price in points"))
     stock = models.PositiveIntegerField(
@@ -354,7 +379,7 @@ class Reward(models.Model):
         verbose_name_plural = _("rewards")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
 class Redemption(models.Model):
@@ -405,7 +430,13 @@ class EmployeeOfMonth(models.Model):
         Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(default=timezone.now)
+    # Why this person: in the company's language, with translations (core.translated).
+    TRANSLATED = ("citation",)
     citation = models.CharField(_("why"), max_length=300, blank=True)
+    citation_en = text_in("en", citation)
+    citation_da = text_in("da", citation)
+    citation_nb = text_in("nb", citation)
+    local_citation = Translated("citation")
 
     class Meta:
         ordering = ["-month"]

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from advocato.core import audit
 from advocato.core.models import Organisation
+from advocato.core.translated import LANGUAGE_CODES, column
 from advocato.lib import formatting
 from advocato.lib.periods import add_months, day_start, local_day, month_start, week_start
 from advocato.lib.validators import spreadsheet_safe
@@ -307,7 +308,7 @@ def payroll_csv(first: date, last: date) -> str:
                 spreadsheet_safe(r.employee.name),
                 r.employee.email,
                 spreadsheet_safe(str(r.employee.department or "")),
-                spreadsheet_safe(r.reward.name),
+                spreadsheet_safe(r.reward.local_name),
                 r.reward.kind,
                 f"{r.reward.value:.2f}",
                 r.reward.currency,
@@ -528,7 +529,10 @@ def month_candidates(month: date, viewer=None, limit: int = 5) -> list[Candidate
     return candidates[:limit]
 
 
-def confirm_employee_of_month(month: date, employee, by, citation: str = "") -> EmployeeOfMonth:
+def confirm_employee_of_month(
+    month: date, employee, by, citation: str = "", translations: dict[str, str] | None = None
+) -> EmployeeOfMonth:
+    """`citation` is in the company's language; `translations` {language: text} beside it."""
     from . import badges
 
     first = month_start(month)
@@ -537,9 +541,13 @@ def confirm_employee_of_month(month: date, employee, by, citation: str = "") -> 
     if employee is None or employee.ranking != "named":
         raise RewardsError(_("Choose one of the proposed colleagues."))
     with transaction.atomic():
-        chosen = EmployeeOfMonth.objects.create(
+        chosen = EmployeeOfMonth(
             month=first, employee=employee, confirmed_by=by, citation=citation.strip()[:300]
         )
+        for code, text in (translations or {}).items():
+            if code in LANGUAGE_CODES:
+                setattr(chosen, column("citation", code), text.strip()[:300])
+        chosen.save()
         badges.give(employee.pk, "employee_of_month", timezone.now(), f"{first:%Y-%m}")
     return chosen
 
@@ -585,7 +593,7 @@ def personal_data(employee) -> dict[str, list[dict]]:
     ]
     requests = [
         {
-            "reward": r.reward.name,
+            "reward": r.reward.local_name,
             "price": r.price,
             "status": r.status,
             "requested": r.requested_at,

@@ -367,7 +367,7 @@ def redeem(request, pk: int):
     messages.success(
         request,
         _("Requested: %(reward)s. The points are set aside; an admin approves it soon.")
-        % {"reward": reward.name},
+        % {"reward": reward.local_name},
     )
     return redirect("rewards:catalogue")
 
@@ -496,7 +496,7 @@ def employee_of_month(request):
         try:
             services.confirm_employee_of_month(
                 first, form.cleaned_data["employee"], request.employee,
-                form.cleaned_data["citation"],
+                form.cleaned_data["citation"], form.translations("citation"),
             )  # fmt: skip
         except services.RewardsError as error:
             form.add_error(None, str(error))

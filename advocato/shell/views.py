@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from advocato.analytics.adoption import adoption_funnel
 from advocato.content import services as content
 from advocato.core.models import AuditEntry, Organisation
+from advocato.core.translated import change_default_language
 from advocato.enablement import services as enablement
 from advocato.lib.permissions import employee_required, has_role, public, role_required
 from advocato.people import services as people
@@ -128,8 +129,12 @@ def organisation_settings(request):
     form = OrganisationForm(request.POST or None, instance=Organisation.get(), prefix="org")
     guidelines = GuidelinesForm(request.POST or None, instance=Guidelines.get(), prefix="rules")
     if request.method == "POST" and form.is_valid() and guidelines.is_valid():
+        old_language = Organisation.objects.get(pk=form.instance.pk).default_language
         form.save()
         guidelines.save()
+        # Company texts are kept in the default language with translations beside them:
+        # a new default language moves them (core.translated).
+        change_default_language(old_language, form.instance.default_language)
         messages.success(request, _("Settings saved."))
         return redirect("shell:settings")
     return render(request, "shell/settings.html", {"form": form, "guidelines": guidelines})

@@ -333,3 +333,19 @@ def test_a_share_changed_with_a_bulk_update_is_counted_again(org, advocate):
     with time_machine.travel(later + timedelta(minutes=1), tick=False):
         rollups.fill()
     assert ShareDay.objects.get(share=share).reach == 250
+
+
+@pytest.mark.parametrize(("language", "word"), [("da", "Vindkraft"), ("nb", "Vindenergi")])
+def test_the_topic_breakdown_and_its_export_name_topics_in_the_analysts_language(
+    login, analyst, programme, language, word
+):
+    from advocato.content.models import Topic
+
+    Topic.objects.filter(name="Wind").update(**{f"name_{language}": word})
+    analyst.ui_language = language
+    analyst.save()
+    client = login(analyst)
+    assert f">{word}<" in client.get(reverse("analytics:dashboard")).content.decode()
+    exported = client.get(reverse("analytics:export", args=["topics", "csv"]))
+    text = exported.content.decode()
+    assert word in text and "Wind" not in text

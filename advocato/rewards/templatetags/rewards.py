@@ -64,7 +64,10 @@ def why(entry):
     elif entry.kind == kind.REVERSAL:
         text = _("Correction: %(note)s") % {"note": entry.note}
     elif entry.kind == kind.REDEMPTION:
-        text = _("Reward requested: %(name)s") % {"name": entry.note}
+        # The reward's name in the reader's language; the note keeps the name it had then.
+        reward = entry.redemption.reward if entry.redemption_id and entry.redemption else None
+        name = reward.local_name if reward is not None else entry.note
+        text = _("Reward requested: %(name)s") % {"name": name}
     else:
         text = _("Refund: %(note)s") % {"note": entry.note or _("request declined")}
     if entry.reason:
