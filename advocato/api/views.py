@@ -7,13 +7,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from advocato.lib.permissions import employee_required, role_required
+from advocato.lib.permissions import employee_required, public, role_required
 
 from . import tokens
 from .forms import TokenForm
 from .models import ApiToken
+from .v1 import problems
+
+
+@public
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    return problems.response(problems.Problem(404, _("No such address in the API.")))
 
 
 def _tokens_page(request, *, service: bool):

@@ -11,14 +11,14 @@ import binascii
 import hashlib
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Swagger
+from ninja import Field, NinjaAPI, Path, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -32,6 +32,9 @@ from . import problems
 from .problems import Problem
 
 ERROR_STATUSES = (400, 401, 403, 404, 409, 422, 429)
+ID_MAX = 2**31 - 1  # ids fit every database's integer
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+PathId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 class TokenAuth(HttpBearer):

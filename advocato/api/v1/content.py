@@ -20,7 +20,7 @@ from advocato.content import services as content
 from advocato.content.models import ContentItem, Status
 from advocato.lib.networks import NETWORKS
 
-from .base import allow, page
+from .base import Id, PathId, allow, page
 from .formdata import as_data, current
 from .problems import Problem, invalid
 
@@ -57,10 +57,10 @@ class ItemOut(Schema):
     topics: list[str]
     featured: bool
     target_everyone: bool
-    departments: list[int]
-    teams: list[int]
-    groups: list[int]
-    locations: list[int]
+    departments: list[Id]
+    teams: list[Id]
+    groups: list[Id]
+    locations: list[Id]
     roles: list[str]
     publish_at: datetime | None
     expire_at: datetime | None
@@ -125,7 +125,7 @@ def list_content(request, filters: Query[ItemFilters]):
 
 
 @router.get("/content/{int:item_id}", response=ItemOut, summary="One content item")
-def get_content(request, item_id: int):
+def get_content(request, item_id: PathId):
     allow(request, "read:content", "curator")
     return _item(get_object_or_404(_items(), pk=item_id))
 
@@ -143,10 +143,10 @@ class ItemIn(Schema):
     publish_at: datetime | None = None
     expire_at: datetime | None = None
     target_everyone: bool = True
-    departments: list[int] = Field(default_factory=list, max_length=200)
-    teams: list[int] = Field(default_factory=list, max_length=200)
-    groups: list[int] = Field(default_factory=list, max_length=200)
-    locations: list[int] = Field(default_factory=list, max_length=200)
+    departments: list[Id] = Field(default_factory=list, max_length=200)
+    teams: list[Id] = Field(default_factory=list, max_length=200)
+    groups: list[Id] = Field(default_factory=list, max_length=200)
+    locations: list[Id] = Field(default_factory=list, max_length=200)
     roles: list[Literal["advocate", "manager", "curator", "analyst", "admin"]] = Field(
         default_factory=list, max_length=5
     )
@@ -167,10 +167,10 @@ class ItemPatch(Schema):
     publish_at: datetime | None = None
     expire_at: datetime | None = None
     target_everyone: bool | None = None
-    departments: list[int] | None = Field(None, max_length=200)
-    teams: list[int] | None = Field(None, max_length=200)
-    groups: list[int] | None = Field(None, max_length=200)
-    locations: list[int] | None = Field(None, max_length=200)
+    departments: list[Id] | None = Field(None, max_length=200)
+    teams: list[Id] | None = Field(None, max_length=200)
+    groups: list[Id] | None = Field(None, max_length=200)
+    locations: list[Id] | None = Field(None, max_length=200)
     roles: list[Literal["advocate", "manager", "curator", "analyst", "admin"]] | None = Field(
         None, max_length=5
     )
@@ -256,7 +256,7 @@ def create_content(request, payload: ItemIn):
 
 
 @router.patch("/content/{int:item_id}", response=ItemOut, summary="Change a content item")
-def change_content(request, item_id: int, payload: ItemPatch):
+def change_content(request, item_id: PathId, payload: ItemPatch):
     """Only the fields sent change. A curator's change to an approved item sends it back to
     review, as on the page."""
     employee = allow(request, "write:content", "curator")
@@ -268,7 +268,7 @@ def change_content(request, item_id: int, payload: ItemPatch):
 
 
 @router.post("/content/{int:item_id}/archive", response=ItemOut, summary="Archive an item")
-def archive_content(request, item_id: int):
+def archive_content(request, item_id: PathId):
     employee = allow(request, "write:content", "curator")
     item = get_object_or_404(ContentItem, pk=item_id)
     if item.status != Status.ARCHIVED:

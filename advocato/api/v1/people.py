@@ -18,7 +18,7 @@ from advocato.people import services as people
 from advocato.people.models import Department, Employee, Group, Role, Team
 from advocato.people.services import PeopleError
 
-from .base import allow, page
+from .base import Id, PathId, allow, page
 from .formdata import as_data, check, current
 from .problems import Problem
 
@@ -43,7 +43,7 @@ class PersonOut(Schema):
     time_zone: str
     role: str
     manager_id: int | None
-    groups: list[int]
+    groups: list[Id]
     is_active: bool
     registered: bool
     created_at: datetime
@@ -105,7 +105,7 @@ def list_people(request, filters: Query[PeopleFilters]):
 
 
 @router.get("/people/{int:person_id}", response=PersonOut, summary="One person")
-def get_person(request, person_id: int):
+def get_person(request, person_id: PathId):
     allow(request, "read:people", "admin")
     return _person(get_object_or_404(_people(), pk=person_id))
 
@@ -120,7 +120,7 @@ class PersonIn(Schema):
     language: Literal["en", "da", "nb"] | None = None
     time_zone: str | None = Field(None, max_length=64)
     manager_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    groups: list[int] = Field(default_factory=list, max_length=100)
+    groups: list[Id] = Field(default_factory=list, max_length=100)
     role: Literal["advocate", "manager", "curator", "analyst", "admin"] = "advocate"
 
 
@@ -173,12 +173,12 @@ class PersonPatch(Schema):
     language: Literal["en", "da", "nb"] | None = None
     time_zone: str | None = Field(None, max_length=64)
     manager_id: int | None = Field(None, ge=0, le=2**31 - 1, description="0 for none")
-    groups: list[int] | None = Field(None, max_length=100)
+    groups: list[Id] | None = Field(None, max_length=100)
     role: Literal["advocate", "manager", "curator", "analyst", "admin"] | None = None
 
 
 @router.patch("/people/{int:person_id}", response=PersonOut, summary="Change a person")
-def change_person(request, person_id: int, payload: PersonPatch):
+def change_person(request, person_id: PathId, payload: PersonPatch):
     """The person page's form: only the fields sent change."""
     allow(request, "write:people", "admin")
     employee = get_object_or_404(Employee, pk=person_id)
@@ -216,7 +216,7 @@ class GroupOut(Schema):
     id: int
     name: str
     description: str
-    members: list[int]
+    members: list[Id]
 
 
 class NameIn(Schema):
@@ -236,13 +236,13 @@ class TeamPatch(Schema):
 class GroupIn(Schema):
     name: str = Field(..., min_length=1, max_length=120)
     description: str = Field("", max_length=300)
-    members: list[int] | None = Field(None, max_length=10_000)
+    members: list[Id] | None = Field(None, max_length=10_000)
 
 
 class GroupPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=120)
     description: str | None = Field(None, max_length=300)
-    members: list[int] | None = Field(None, max_length=10_000)
+    members: list[Id] | None = Field(None, max_length=10_000)
 
 
 def _clean_name(value: str, field: str = "name") -> str:
@@ -292,7 +292,7 @@ def create_department(request, payload: NameIn):
 
 @router.patch("/departments/{int:department_id}", response=DepartmentOut,
               summary="Rename a department")  # fmt: skip
-def change_department(request, department_id: int, payload: NameIn):
+def change_department(request, department_id: PathId, payload: NameIn):
     allow(request, "write:people", "admin")
     department = get_object_or_404(Department, pk=department_id)
     name = _clean_name(payload.name)
@@ -329,7 +329,7 @@ def create_team(request, payload: TeamIn):
 
 
 @router.patch("/teams/{int:team_id}", response=TeamOut, summary="Change a team")
-def change_team(request, team_id: int, payload: TeamPatch):
+def change_team(request, team_id: PathId, payload: TeamPatch):
     allow(request, "write:people", "admin")
     team = get_object_or_404(Team.objects.select_related("department"), pk=team_id)
     if payload.name is not None:
@@ -359,7 +359,7 @@ def list_groups(request):
     return [_group(g) for g in Group.objects.prefetch_related("members")]
 
 
-def _members(ids: list[int]) -> list[Employee]:
+def _members(ids: list[Id]) -> list[Employee]:
     found = list(Employee.objects.filter(pk__in=set(ids)))
     if len(found) != len(set(ids)):
         raise Problem(422, _("Some of these people do not exist."),
@@ -367,7 +367,7 @@ def _members(ids: list[int]) -> list[Employee]:
     return found
 
 
-def _save_group(request, group: Group | None, values: dict, members: list[int] | None):
+def _save_group(request, group: Group | None, values: dict, members: list[Id] | None):
     form = people_forms.GroupForm(as_data(values), instance=group)
     if not form.is_valid():
         if any("exists" in str(m) for m in form.errors.get("name", [])):
@@ -389,7 +389,7 @@ def create_group(request, payload: GroupIn):
 
 
 @router.patch("/groups/{int:group_id}", response=GroupOut, summary="Change a group")
-def change_group(request, group_id: int, payload: GroupPatch):
+def change_group(request, group_id: PathId, payload: GroupPatch):
     allow(request, "write:people", "admin")
     group = get_object_or_404(Group, pk=group_id)
     values = {"name": group.name, "description": group.description}

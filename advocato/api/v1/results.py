@@ -33,7 +33,7 @@ from advocato.people.privacy import nameable
 from advocato.rewards.models import PointEntry
 from advocato.sharing.models import Share
 
-from .base import allow, page
+from .base import Id, PathId, allow, page
 from .problems import Problem, invalid
 
 router = Router(tags=["results"])
@@ -95,7 +95,7 @@ def _visible_shares(employee: Employee):
     return rows.filter(employee=employee)
 
 
-def _figures(share_ids: list[int]) -> dict[int, dict]:
+def _figures(share_ids: list[Id]) -> dict[int, dict]:
     sums = (
         ShareDay.objects.filter(share_id__in=share_ids)
         .values_list("share_id")
@@ -156,7 +156,7 @@ def list_shares(request, filters: Query[ShareFilters]):
 
 
 @router.get("/shares/{int:share_id}", response=ShareOut, summary="One share and its figures")
-def get_share(request, share_id: int):
+def get_share(request, share_id: PathId):
     viewer = allow(request, "read:analytics")
     share = get_object_or_404(_visible_shares(viewer).distinct(), pk=share_id)
     return _shares(request, [share], viewer)[0]
@@ -342,7 +342,7 @@ def programme_kpis(request, filters: Query[KpiFilters]):
 
 
 @router.get("/kpis/teams/{int:team_id}", response=ProgrammeOut, summary="A team's KPIs")
-def team_kpis(request, team_id: int, filters: Query[KpiFilters]):
+def team_kpis(request, team_id: PathId, filters: Query[KpiFilters]):
     """The dashboard's figures for one team (the dashboard filtered by that team)."""
     allow(request, "read:analytics", "analyst")
     team = get_object_or_404(Team, pk=team_id)
@@ -419,7 +419,7 @@ class PersonKpis(Schema):
 
 
 @router.get("/kpis/people/{int:person_id}", response=PersonKpis, summary="A person's KPIs")
-def person_kpis(request, person_id: int, filters: Query[KpiFilters]):
+def person_kpis(request, person_id: PathId, filters: Query[KpiFilters]):
     """The person's scorecard. Everyone may read their own; others only where the scorecard
     page would open for them (privacy first), else 404."""
     viewer = allow(request, "read:analytics")
@@ -452,7 +452,7 @@ class ItemKpis(Schema):
 
 
 @router.get("/kpis/items/{int:item_id}", response=ItemKpis, summary="A content item's KPIs")
-def item_kpis(request, item_id: int, filters: Query[KpiFilters]):
+def item_kpis(request, item_id: PathId, filters: Query[KpiFilters]):
     """The content page's row for the item: everything the shares posted in the period have
     earned (`kpis.content`'s definitions)."""
     allow(request, "read:analytics", *RESULTS_ROLES)
