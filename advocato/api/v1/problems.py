@@ -7,6 +7,7 @@ import json
 from http import HTTPStatus
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 CONTENT_TYPE = "application/problem+json"
 
@@ -56,12 +57,11 @@ def field_errors(form_errors) -> list[dict]:
 def invalid(form_errors, detail: str = "") -> Problem:
     errors = field_errors(form_errors)
     named = [e["field"] for e in errors if e["field"]]
-    return Problem(
-        422,
-        detail or ("Check these fields: " + ", ".join(dict.fromkeys(named)) if named
-                   else errors[0]["message"] if errors else "The input is not valid."),
-        errors=errors,
-    )  # fmt: skip
+    if not detail and named:
+        detail = _("Check these fields: %(fields)s.") % {"fields": ", ".join(dict.fromkeys(named))}
+    elif not detail:
+        detail = errors[0]["message"] if errors else _("The input is not valid.")
+    return Problem(422, detail, errors=errors)
 
 
 # The document's shape of a problem (added to every operation's error responses).
