@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from advocato.core.audit import acting_as
 from advocato.core.models import Organisation
+from advocato.lib.permissions import has_role
 from advocato.links.models import Click, Conversion
 from advocato.people.models import Employee
-from advocato.lib.permissions import has_role
 from advocato.people.privacy import can_name, managed_ids, nameable
 
 from . import kpis, rollups

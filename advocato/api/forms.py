@@ -24,7 +24,9 @@ class TokenForm(forms.Form):
         scopes = self.fields["scopes"]
         assert isinstance(scopes, forms.MultipleChoiceField)
         scopes.choices = [(code, f"{code} — {label}") for code, label in scopes_for(owner)]
-        choices = [(str(d), _("In %(n)d days") % {"n": d}) for d in EXPIRY_DAYS]
+        choices: list[tuple[str, object]] = [
+            (str(d), _("In %(n)d days") % {"n": d}) for d in EXPIRY_DAYS
+        ]
         if service:
             choices.append(("never", _("Never (revoke it by hand)")))
         expiry = self.fields["expires_in_days"]

@@ -33,7 +33,7 @@ from advocato.people.models import Employee
 
 from .models import ApiToken
 
-SECRET_PREFIX = "adv_"
+SECRET_PREFIX = "adv_"  # noqa: S105 (a marker, not a secret)
 LAST_USED_EVERY = timedelta(minutes=1)  # at most one write per token and minute
 
 EVERYONE = ("admin", "curator", "manager", "analyst", "advocate")
@@ -106,9 +106,9 @@ def create_token(
     chosen = sorted(set(scopes))
     if not chosen:
         raise TokenError(_("Choose at least one scope."), "scopes")
-    if set(chosen) - allowed:
-        raise TokenError(_("Your role does not allow these scopes: %(scopes)s.")
-                         % {"scopes": ", ".join(sorted(set(chosen) - allowed))}, "scopes")  # fmt: skip
+    if refused := sorted(set(chosen) - allowed):
+        message = _("Your role does not allow these scopes: %(scopes)s.")
+        raise TokenError(message % {"scopes": ", ".join(refused)}, "scopes")
     if expires_in_days is not None and expires_in_days not in EXPIRY_DAYS:
         raise TokenError(_("Choose when the token expires."), "expires_in_days")
     if expires_in_days is None and kind == ApiToken.Kind.PERSONAL:

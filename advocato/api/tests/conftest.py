@@ -71,7 +71,7 @@ def shared_world(personas):
         Click.objects.create(link=link, at=at + timedelta(hours=2), kind=Click.Kind.BOT,
                              visitor="bot", token=f"bot{n}xyzab")  # fmt: skip
         shares.append(share)
-    first = Click.objects.filter(link__share=shares[0], kind="human").first()
+    first = Click.objects.filter(link__share=shares[0], kind="human").earliest("pk")
     Conversion.objects.create(click=first, link=first.link, kind="lead", external_id="c1",
                               source="server", at=first.at + timedelta(hours=1))  # fmt: skip
     rollups.fill()

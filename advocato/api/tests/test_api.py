@@ -210,7 +210,7 @@ def test_conversions_by_api_go_through_the_conversion_service(api, admin, shared
     from advocato.links.models import Click, Conversion
 
     secret = token_for(admin, ["write:conversions"])
-    click = Click.objects.filter(kind="human").order_by("pk").last()
+    click = Click.objects.filter(kind="human").latest("pk")
     occurred = (click.at + timedelta(hours=3)).isoformat()
     body = {"token": click.token, "type": "signup", "id": "crm-77", "occurred_at": occurred}
     made = api("POST", "conversions", secret, body)

@@ -89,9 +89,7 @@ class AdvocatoAPI(NinjaAPI):
         components = schema.setdefault("components", {})
         components.setdefault("schemas", {})["Problem"] = problems.SCHEMA
         problem = {
-            "content": {
-                problems.CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
-            }
+            "content": {problems.CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
         }
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
@@ -225,8 +223,8 @@ def page(
     descending = ordering.startswith("-")
     key = ordering.removeprefix("-")
     if key not in orderings:
-        raise Problem(422, _("Unknown ordering."), errors=[{"field": "ordering",
-                      "message": _("Choose one of: %(o)s.") % {"o": ", ".join(orderings)}}])  # fmt: skip
+        choose = _("Choose one of: %(o)s.") % {"o": ", ".join(orderings)}
+        raise problems.bad("ordering", choose)
     field = orderings[key]
     sign = "-" if descending else ""
     rows = queryset.order_by(f"{sign}{field}", f"{sign}pk")
@@ -246,7 +244,8 @@ def page(
                 errors=[{"field": "cursor", "message": _("Not a cursor of this list.")}],
             ) from None
         after = "lt" if descending else "gt"
-        rows = rows.filter(Q(**{f"{field}__{after}": value}) | Q(**{field: value, f"pk__{after}": pk}))
+        later = Q(**{f"{field}__{after}": value}) | Q(**{field: value, f"pk__{after}": pk})
+        rows = rows.filter(later)
     found = list(rows[: limit + 1])
     if len(found) <= limit:
         return found, None

@@ -6,7 +6,7 @@ goes back to review; admins' edits stay live). And an employee's own suggestion.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import Q
@@ -22,7 +22,7 @@ from advocato.lib.networks import NETWORKS
 
 from .base import Id, PathId, allow, page
 from .formdata import as_data, current
-from .problems import Problem, invalid
+from .problems import Problem, bad, invalid
 
 router = Router(tags=["content"])
 
@@ -39,7 +39,7 @@ class Variant(Schema):
 
 
 class SuggestedText(Schema):
-    network: Network
+    network: Network  # type: ignore[valid-type]
     language: Lang
     text: str = Field(..., max_length=5000)
 
@@ -183,7 +183,7 @@ class ItemPatch(Schema):
 
 
 def _form_values(sent: dict) -> dict:
-    values = {}
+    values: dict[str, Any] = {}
     for name, value in sent.items():
         if name in {"variants", "texts"}:
             continue
@@ -192,9 +192,7 @@ def _form_values(sent: dict) -> dict:
         elif name == "roles":
             values["role_choices"] = value or []
         elif name in {"publish_at", "expire_at"}:
-            values[name] = (
-                timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else None
-            )
+            values[name] = timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else None
         else:
             values[name] = value
     return values
@@ -223,9 +221,7 @@ def _save(request, item: ContentItem | None, sent: dict, employee) -> ContentIte
     base.pop("image", None)
     values = {**base, **_form_values(sent)}
     form = content_forms.ContentItemForm(as_data(values), instance=item)
-    texts_keep = {} if creating else {
-        name: value for name, value in current(content_forms.TextsForm(item=item)).items()
-    }  # fmt: skip
+    texts_keep = {} if item is None else current(content_forms.TextsForm(item=item))
     if not form.is_valid():
         raise invalid(form.errors)
     with transaction.atomic():
@@ -242,8 +238,11 @@ def _save(request, item: ContentItem | None, sent: dict, employee) -> ContentIte
         if creating:
             content.start_history(saved, employee)
         else:
-            changed = set(form.changed_data) | ({"texts"} if sent.get("texts") is not None
-                                                 or sent.get("variants") is not None else set())
+            changed = set(form.changed_data) | (
+                {"texts"}
+                if sent.get("texts") is not None or sent.get("variants") is not None
+                else set()
+            )
             saved = content.after_edit(saved, employee, changed)  # fmt: skip
     return saved
 
@@ -304,8 +303,8 @@ def suggest(request, payload: SuggestionIn):
         item = content.suggest(employee, title=data["title"], url=data["url"],
                                story=data["story"])  # fmt: skip
     except content.ContentError as exc:
-        raise Problem(422, str(exc), errors=[{"field": "url", "message": str(exc)}]) from exc
+        raise bad("url", str(exc)) from exc
     return 201, {"id": item.pk, "title": item.title, "status": item.status}
 
 
-__all__ = ["router", "_"]
+__all__ = ["_", "router"]

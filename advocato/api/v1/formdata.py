@@ -30,11 +30,11 @@ def as_data(values: dict) -> MultiValueDict:
 def current(form: forms.BaseForm) -> dict:
     """What an unbound form would show: the record's present values, as data."""
     values = {}
-    for name in form.fields:
+    for name, field in form.fields.items():
         value = form[name].value()
-        if isinstance(form.fields[name], forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+        if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
             value = [str(v.pk if hasattr(v, "pk") else v) for v in (value or [])]
-        elif isinstance(form.fields[name], forms.BooleanField):
+        elif isinstance(field, forms.BooleanField):
             value = bool(value)
         elif hasattr(value, "isoformat"):
             value = value.isoformat()

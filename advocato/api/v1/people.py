@@ -15,12 +15,12 @@ from ninja import Field, Query, Router, Schema
 
 from advocato.people import forms as people_forms
 from advocato.people import services as people
-from advocato.people.models import Department, Employee, Group, Role, Team
+from advocato.people.models import Department, Employee, Group, Team
 from advocato.people.services import PeopleError
 
 from .base import Id, PathId, allow, page
 from .formdata import as_data, check, current
-from .problems import Problem
+from .problems import Problem, bad
 
 router = Router(tags=["people"])
 LISTERS = ("analyst", "curator")
@@ -135,8 +135,7 @@ def invite_person(request, payload: PersonIn):
     values["time_zone"] = values["time_zone"] or _org_zone()
     form = people_forms.InviteForm(as_data(values))
     if Employee.objects.filter(email__iexact=payload.email.strip()).exists():
-        raise Problem(409, _("Someone with this e-mail address is already in the programme."),
-                      errors=[{"field": "email", "message": _("Already in the programme.")}])  # fmt: skip
+        raise bad("email", _("Someone with this e-mail address is already in the programme."), 409)
     check(form)
     data = form.cleaned_data
     try:
@@ -148,7 +147,7 @@ def invite_person(request, payload: PersonIn):
             role=data["role"], base_url=request.build_absolute_uri("/"),
         )  # fmt: skip
     except PeopleError as exc:
-        raise Problem(409, str(exc), errors=[{"field": "email", "message": str(exc)}]) from exc
+        raise bad("email", str(exc), 409) from exc
     return 201, _person(get_object_or_404(_people(), pk=employee.pk))
 
 
@@ -252,19 +251,17 @@ def _clean_name(value: str, field: str = "name") -> str:
 
     value = value.strip()
     if not value:
-        raise Problem(422, _("Give a name."), errors=[{"field": field, "message": _("Empty.")}])
+        raise bad(field, _("Give a name."))
     for validator in TEXT_VALIDATORS:
         try:
             validator(value)
         except ValidationError as exc:
-            raise Problem(422, exc.messages[0],
-                          errors=[{"field": field, "message": exc.messages[0]}]) from exc  # fmt: skip
+            raise bad(field, exc.messages[0]) from exc
     return value
 
 
 def _conflict(field: str = "name") -> Problem:
-    message = _("Another one has this name already.")
-    return Problem(409, message, errors=[{"field": field, "message": message}])
+    return bad(field, _("Another one has this name already."), 409)
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="List departments")
@@ -320,8 +317,7 @@ def create_team(request, payload: TeamIn):
     name = _clean_name(payload.name)
     department = Department.objects.filter(pk=payload.department_id).first()
     if department is None:
-        raise Problem(422, _("No such department."),
-                      errors=[{"field": "department_id", "message": _("No such department.")}])  # fmt: skip
+        raise bad("department_id", _("No such department."))
     if Team.objects.filter(department=department, name__iexact=name).exists():
         raise _conflict()
     team = Team.objects.create(name=name, department=department)
@@ -337,9 +333,7 @@ def change_team(request, team_id: PathId, payload: TeamPatch):
     if payload.department_id is not None:
         department = Department.objects.filter(pk=payload.department_id).first()
         if department is None:
-            raise Problem(422, _("No such department."),
-                          errors=[{"field": "department_id",
-                                   "message": _("No such department.")}])  # fmt: skip
+            raise bad("department_id", _("No such department."))
         team.department = department
     clash = Team.objects.filter(department=team.department, name__iexact=team.name)
     if clash.exclude(pk=team.pk).exists():
@@ -362,8 +356,7 @@ def list_groups(request):
 def _members(ids: list[Id]) -> list[Employee]:
     found = list(Employee.objects.filter(pk__in=set(ids)))
     if len(found) != len(set(ids)):
-        raise Problem(422, _("Some of these people do not exist."),
-                      errors=[{"field": "members", "message": _("Unknown person.")}])  # fmt: skip
+        raise bad("members", _("Some of these people do not exist."))
     return found
 
 

@@ -45,6 +45,11 @@ def response(problem: Problem) -> HttpResponse:
     return answer
 
 
+def bad(field: str, message: str, status: int = 422) -> Problem:
+    """Bad input in one field: the message, and the field named."""
+    return Problem(status, str(message), errors=[{"field": field, "message": str(message)}])
+
+
 def field_errors(form_errors) -> list[dict]:
     """A Django form's errors as [{field, message}] ("" for the form as a whole)."""
     return [

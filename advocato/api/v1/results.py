@@ -34,7 +34,7 @@ from advocato.rewards.models import PointEntry
 from advocato.sharing.models import Share
 
 from .base import Id, PathId, allow, page
-from .problems import Problem, invalid
+from .problems import Problem, bad, invalid
 
 router = Router(tags=["results"])
 RESULTS_ROLES = ("curator", "analyst")  # who sees everyone's shares (the item results page)
@@ -108,7 +108,8 @@ def _figures(share_ids: list[Id]) -> dict[int, dict]:
 def _shares(request, rows: list[Share], viewer: Employee) -> list[dict]:
     figures = _figures([s.pk for s in rows])
     people = {s.employee_id for s in rows}
-    named = set(Employee.objects.filter(nameable(viewer), pk__in=people).values_list("pk", flat=True))
+    allowed = Employee.objects.filter(nameable(viewer), pk__in=people)
+    named = set(allowed.values_list("pk", flat=True))
     base = request.build_absolute_uri("/")
     found = []
     for s in rows:
@@ -255,7 +256,7 @@ def report_conversion(request, payload: ConversionIn):
         recorded = conversions.record_conversion(data, "server")
     except conversions.ConversionError as exc:
         if exc.field:
-            raise Problem(422, str(exc), errors=[{"field": exc.field, "message": str(exc)}]) from exc
+            raise bad(exc.field, str(exc)) from exc
         raise Problem(exc.status if exc.status in (400, 404, 422) else 400, str(exc)) from exc
     status = 201 if recorded.created else 200
     return status, {"id": recorded.conversion.pk, "counted": recorded.created}
@@ -364,7 +365,9 @@ class TeamRow(Schema):
 
 
 @router.get("/kpis/teams", response=list[TeamRow], summary="Departments or teams side by side")
-def teams_kpis(request, filters: Query[KpiFilters], by: Literal["department", "team"] = "department"):
+def teams_kpis(
+    request, filters: Query[KpiFilters], by: Literal["department", "team"] = "department"
+):
     """The dashboard's table of departments (or teams)."""
     allow(request, "read:analytics", "analyst")
     f = filters_from(filters)
