@@ -37,9 +37,13 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
 
 
-def run(base_url: str, secret: str, *, examples: int, seed: int = 18) -> Outcome:
-    """Fuzz every operation with `examples` valid and `examples` invalid cases each."""
-    schema = schemathesis.openapi.from_url(f"{base_url}/api/v1/openapi.json")
+def run(base_url: str, secret: str, *, examples: int, seed: int = 18, app=None) -> Outcome:
+    """Fuzz every operation with `examples` valid and `examples` invalid cases each: over
+    HTTP at `base_url`, or straight into the WSGI `app` when one is given."""
+    if app is not None:
+        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    else:
+        schema = schemathesis.openapi.from_url(f"{base_url}/api/v1/openapi.json")
     headers = {"Authorization": f"Bearer {secret}"}
     outcome = Outcome()
     started = time.perf_counter()
@@ -58,7 +62,10 @@ def run(base_url: str, secret: str, *, examples: int, seed: int = 18) -> Outcome
             @hypothesis.given(case=strategy)
             def check(case) -> None:
                 outcome.cases += 1
-                case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS)
+                if app is not None:
+                    case.call_and_validate(headers=headers, checks=CHECKS)
+                else:
+                    case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS)
 
             try:
                 check()

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja import Status as Answer
 
 from advocato.content import forms as content_forms
 from advocato.content import services as content
@@ -251,7 +252,7 @@ def _save(request, item: ContentItem | None, sent: dict, employee) -> ContentIte
 def create_content(request, payload: ItemIn):
     employee = allow(request, "write:content", "curator")
     item = _save(request, None, payload.dict(), employee)
-    return 201, _item(get_object_or_404(_items(), pk=item.pk))
+    return Answer(201, _item(get_object_or_404(_items(), pk=item.pk)))
 
 
 @router.patch("/content/{int:item_id}", response=ItemOut, summary="Change a content item")
@@ -304,7 +305,7 @@ def suggest(request, payload: SuggestionIn):
                                story=data["story"])  # fmt: skip
     except content.ContentError as exc:
         raise bad("url", str(exc)) from exc
-    return 201, {"id": item.pk, "title": item.title, "status": item.status}
+    return Answer(201, {"id": item.pk, "title": item.title, "status": item.status})
 
 
 __all__ = ["_", "router"]

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from advocato.people import forms as people_forms
 from advocato.people import services as people
@@ -148,7 +148,7 @@ def invite_person(request, payload: PersonIn):
         )  # fmt: skip
     except PeopleError as exc:
         raise bad("email", str(exc), 409) from exc
-    return 201, _person(get_object_or_404(_people(), pk=employee.pk))
+    return Status(201, _person(get_object_or_404(_people(), pk=employee.pk)))
 
 
 def _org_language() -> str:
@@ -284,7 +284,7 @@ def create_department(request, payload: NameIn):
             department = Department.objects.create(name=name)
     except IntegrityError:
         raise _conflict() from None
-    return 201, {"id": department.pk, "name": department.name, "people": 0}
+    return Status(201, {"id": department.pk, "name": department.name, "people": 0})
 
 
 @router.patch("/departments/{int:department_id}", response=DepartmentOut,
@@ -321,7 +321,7 @@ def create_team(request, payload: TeamIn):
     if Team.objects.filter(department=department, name__iexact=name).exists():
         raise _conflict()
     team = Team.objects.create(name=name, department=department)
-    return 201, _team(team)
+    return Status(201, _team(team))
 
 
 @router.patch("/teams/{int:team_id}", response=TeamOut, summary="Change a team")
@@ -378,7 +378,7 @@ def _save_group(request, group: Group | None, values: dict, members: list[Id] | 
 def create_group(request, payload: GroupIn):
     allow(request, "write:people", "admin")
     values = {"name": payload.name, "description": payload.description}
-    return 201, _save_group(request, None, values, payload.members)
+    return Status(201, _save_group(request, None, values, payload.members))
 
 
 @router.patch("/groups/{int:group_id}", response=GroupOut, summary="Change a group")

@@ -16,7 +16,7 @@ from typing import Literal
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from advocato.analytics import kpis
 from advocato.analytics import services as analytics
@@ -259,7 +259,7 @@ def report_conversion(request, payload: ConversionIn):
             raise bad(exc.field, str(exc)) from exc
         raise Problem(exc.status if exc.status in (400, 404, 422) else 400, str(exc)) from exc
     status = 201 if recorded.created else 200
-    return status, {"id": recorded.conversion.pk, "counted": recorded.created}
+    return Status(status, {"id": recorded.conversion.pk, "counted": recorded.created})
 
 
 # --- KPIs -----------------------------------------------------------------------------------
