@@ -1,8 +1,9 @@
 """Schemathesis over the REST API's live OpenAPI document, with a larger budget than CI's.
 
 Builds the demo company, makes a service token with every scope for the demo's admin, and
-runs, straight into the product's WSGI application (in process), schemathesis' valid and invalid cases against every operation: no server error, every
-response as the document says (status, content type, headers, body).
+runs, straight into the product's WSGI application (in process), schemathesis' valid and
+invalid cases against every operation: no server error, every response as the document says
+(status, content type, headers, body).
 Prints: operations, cases, failures, seconds, cases_per_s.
 `--smoke`: an empty company and 1 case per operation and mode."""
 
@@ -31,7 +32,7 @@ logging.getLogger("django.request").setLevel(logging.ERROR)  # refusals are expe
 settings.API_RATE_LIMIT = 10_000_000
 settings.ALLOWED_HOSTS = ["*"]
 if options.smoke:
-    admin = people.create_admin(email="bench@example.com", password="bench-pass-1234!")
+    admin = people.create_admin(email="bench@example.com", password="bench-pass-1234!")  # noqa: S106
 else:
     from advocato.shell.demo import build_demo
 
@@ -41,7 +42,6 @@ secret = tokens.create_token(
     by=admin, name="Fuzz", kind="service", expires_in_days=30,
     scopes=[code for code, _label in tokens.scopes_for(admin)],
 ).secret  # fmt: skip
-
 
 
 # The product's own WSGI application, called in this process (no server thread to wait on).
