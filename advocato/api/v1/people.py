@@ -7,14 +7,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from advocato.core.models import Organisation
 from advocato.people import forms as people_forms
 from advocato.people import services as people
+from advocato.people.forms import TEXT_VALIDATORS
 from advocato.people.models import Department, Employee, Group, Team
 from advocato.people.services import PeopleError
 
@@ -128,10 +131,9 @@ class PersonIn(Schema):
 def invite_person(request, payload: PersonIn):
     """Creates the person and e-mails their invitation, as the invite page does."""
     admin = allow(request, "write:people", "admin")
-    org_defaults = people_forms.InviteForm().fields
     values = payload.dict()
     values["manager"] = values.pop("manager_id")
-    values["language"] = values["language"] or org_defaults["language"].initial or _org_language()
+    values["language"] = values["language"] or _org_language()
     values["time_zone"] = values["time_zone"] or _org_zone()
     form = people_forms.InviteForm(as_data(values))
     if Employee.objects.filter(email__iexact=payload.email.strip()).exists():
@@ -152,14 +154,10 @@ def invite_person(request, payload: PersonIn):
 
 
 def _org_language() -> str:
-    from advocato.core.models import Organisation
-
     return Organisation.get().default_language
 
 
 def _org_zone() -> str:
-    from advocato.core.models import Organisation
-
     return Organisation.get().time_zone
 
 
@@ -245,10 +243,6 @@ class GroupPatch(Schema):
 
 
 def _clean_name(value: str, field: str = "name") -> str:
-    from django.core.exceptions import ValidationError
-
-    from advocato.people.forms import TEXT_VALIDATORS
-
     value = value.strip()
     if not value:
         raise bad(field, _("Give a name."))
@@ -267,8 +261,6 @@ def _conflict(field: str = "name") -> Problem:
 @router.get("/departments", response=list[DepartmentOut], summary="List departments")
 def list_departments(request):
     allow(request, "read:people", *LISTERS)
-    from django.db.models import Count
-
     rows = Department.objects.annotate(n=Count("employees")).order_by("name")
     return [{"id": d.pk, "name": d.name, "people": d.n} for d in rows]
 
