@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "huey.contrib.djhuey",
+    "ninja",  # serves the API docs' Swagger UI from its own packaged files, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -341,6 +342,10 @@ CACHES = {
         "LOCATION": "advocato-process",
     },
 }
+
+# The REST API: calls per token per window (seconds), counted in the shared cache.
+API_RATE_LIMIT = int(os.environ.get("ADVOCATO_API_RATE_LIMIT", "600"))
+API_RATE_WINDOW = int(os.environ.get("ADVOCATO_API_RATE_WINDOW", "60"))
 
 # --- Security (production defaults; `manage.py check --deploy` is clean) ------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None

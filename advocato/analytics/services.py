@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from advocato.core.audit import acting_as
 from advocato.core.models import Organisation
 from advocato.lib import formatting
+from advocato.lib.permissions import has_role
 from advocato.links.models import Click, Conversion
 from advocato.people.models import Employee
-from advocato.people.privacy import managed_ids, nameable
+from advocato.people.privacy import can_name, managed_ids, nameable
 
 from . import kpis, rollups
 from .models import KPI, FillState, Target
@@ -121,6 +122,17 @@ def team_cards(viewer: Employee, f: kpis.Filters) -> list[dict]:
         found = totals.get(person.pk, dict.fromkeys(kpis.SUMS, 0))
         cards.append({"employee": person, "consistency": steady.get(person.pk, 0.0), **found})
     return cards
+
+
+def may_see_scorecard(viewer: Employee, subject: Employee) -> bool:
+    """Whose scorecard `viewer` may open: their own; someone they may name who reports to
+    them, or anyone they may name when they are on the programme team (the page and the API
+    ask here)."""
+    if viewer.pk == subject.pk:
+        return True
+    if not can_name(viewer, subject):
+        return False
+    return has_role(viewer, "analyst") or subject.pk in managed_ids(viewer)
 
 
 def series_text(labels: list[str], values: list, *, percent: bool = False) -> str:

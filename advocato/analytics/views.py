@@ -15,7 +15,6 @@ from advocato.lib.networks import NETWORKS
 from advocato.lib.permissions import employee_required, has_role, role_required
 from advocato.people import services as people
 from advocato.people.models import Employee
-from advocato.people.privacy import can_name, managed_ids
 from advocato.sharing import services as sharing
 
 from . import kpis, services, tables
@@ -164,19 +163,11 @@ def best_time(request):
     return _page(request, "analytics/best_time.html", context)
 
 
-def _may_see_scorecard(viewer: Employee, subject: Employee) -> bool:
-    if viewer.pk == subject.pk:
-        return True
-    if not can_name(viewer, subject):
-        return False
-    return has_role(viewer, "analyst") or subject.pk in managed_ids(viewer)
-
-
 @employee_required
 def scorecard(request, pk: int | None = None):
     viewer = request.employee
     subject = viewer if pk is None else get_object_or_404(Employee, pk=pk, is_active=True)
-    if not _may_see_scorecard(viewer, subject):
+    if not services.may_see_scorecard(viewer, subject):
         raise Http404
     form, f = _filters(request, people=False)
     services.fill_if_stale()

@@ -71,6 +71,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("shell:settings", _("Organisation settings"), ("admin",)),
             ("enablement:manage", _("Policy versions"), ("admin",)),
             ("shell:audit", _("Audit log"), ("admin",)),
+            ("api:service_tokens", _("API tokens"), ("admin",)),
         ],
     ),
 ]

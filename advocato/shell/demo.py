@@ -16,6 +16,7 @@ BUILDERS = [
     "advocato.analytics.demo",
     "advocato.rewards.demo",
     "advocato.enablement.demo",
+    "advocato.api.demo",
 ]
 SEED = 20261123
 

@@ -42,6 +42,11 @@ def test_demo_company_is_realistic():
     assert Employee.objects.filter(role="manager").count() >= 10
     assert Employee.objects.filter(manager__isnull=False).count() > 250
     assert AuditEntry.objects.exists()
+    from advocato.api.models import ApiToken
+
+    # A scoped service token the data warehouse used a little while ago.
+    live = ApiToken.objects.filter(kind="service", revoked_at=None, last_used_at__isnull=False)
+    assert summary["api_tokens"] >= 3 and any("read:analytics" in t.scopes for t in live)
 
 
 @pytest.mark.django_db

@@ -79,8 +79,15 @@ SKIPPED = {
     "mfa_view_recovery_codes": (TWO_FACTOR, "the recovery codes"),
     "mfa_generate_recovery_codes": (TWO_FACTOR, "new recovery codes"),
     "mfa_download_recovery_codes": (TWO_FACTOR, "the recovery codes as a file"),
+    "api:revoke": (POST, "the tokens page's “Revoke” button"),
+    "api:not_found": ("api", "anything else under /api/: a problem+json 404 for API clients"),
 }
-SKIPPED_PREFIXES = {"admin/": "Django's own admin site, not Advocato's pages"}
+SKIPPED_PREFIXES = {
+    "admin/": "Django's own admin site, not Advocato's pages",
+    # JSON for tokens, checked against its OpenAPI document by schemathesis
+    # (advocato/api/tests/test_fuzz.py); the docs page is the packaged Swagger UI.
+    "api/v1/": "the REST API and its Swagger UI",
+}
 
 # django-allauth's views have no `access`: who opens them.
 ACCOUNT_PAGES = {
