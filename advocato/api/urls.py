@@ -2,6 +2,11 @@
 
 from django.urls import URLPattern, URLResolver
 
+from .webhooks import urls as webhook_urls
+
 app_name = "api"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+
+# Outgoing webhooks: the admin's pages under /settings/webhooks/.
+urlpatterns += webhook_urls.urlpatterns
