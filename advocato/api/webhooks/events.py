@@ -9,7 +9,7 @@ null, so a receiver cannot tie results to someone who chose to stay unnamed."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -45,7 +45,7 @@ EVENTS = {
 def _time(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return moment.astimezone(timezone.UTC).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def body(event_type: str, data: dict[str, Any], at: datetime | None = None) -> str:

@@ -13,7 +13,8 @@ else — another status, no answer within 15 s, a refused address — is a failu
 compare-and-swap on its lease, so two workers never send it at once.
 
 An endpoint is disabled by itself, with an e-mail to every admin, when every attempt to it has
-failed for `DISABLE_AFTER` (three days), when `DISABLE_AFTER_MESSAGES` messages in a row used up
+failed for `DISABLE_AFTER` (the whole retry schedule, about three days: so at the latest when
+one message has used up its retries with nothing getting through meanwhile), when `DISABLE_AFTER_MESSAGES` messages in a row used up
 all their retries, or at once when it answers 410 Gone (the receiver's way of saying "stop").
 """
 
@@ -56,7 +57,8 @@ RETRY_DELAYS = [
     timedelta(hours=14),
     timedelta(hours=16),
 ]
-DISABLE_AFTER = timedelta(days=3)
+# The whole retry schedule: one message's last try fails after nothing got through for this long.
+DISABLE_AFTER = sum(RETRY_DELAYS, timedelta())
 DISABLE_AFTER_MESSAGES = 5
 # A rotated-out secret keeps signing (a second signature) this long.
 OLD_SECRET_KEPT = timedelta(hours=24)
@@ -309,9 +311,7 @@ def _after_failure(
     if attempt.status_code == 410:
         reason = _("The receiver answered 410 Gone: it asked not to be sent anything more.")
     elif endpoint.failing_since is not None and now - endpoint.failing_since >= DISABLE_AFTER:
-        reason = _("Every delivery has failed for %(days)d days.") % {
-            "days": DISABLE_AFTER.days
-        }
+        reason = _("Every delivery has failed for about three days.")
     elif endpoint.failed_messages >= DISABLE_AFTER_MESSAGES:
         reason = _("%(count)d messages in a row failed after all their retries.") % {
             "count": endpoint.failed_messages
