@@ -156,11 +156,12 @@ def test_an_endpoint_failing_for_three_days_is_disabled_and_the_admins_told(
     assert services.deliver_due(now=now + timedelta(days=1)) == {}
     assert len(receiver.requests) == sent
 
-    recipients = sorted(r for m in smtp_settings.messages for r in m["to"])
+    recipients = sorted(str(m["To"]) for m in smtp_settings.messages)
     assert recipients == sorted([admin.email, other_admin.email])
-    danish = next(m for m in smtp_settings.messages if other_admin.email in m["to"])
-    assert "Webhook" in danish["subject"]
-    assert f"/settings/webhooks/{endpoint.pk}/" in danish["body"]
+    danish = next(m for m in smtp_settings.messages if str(m["To"]) == other_admin.email)
+    assert danish["Content-Language"] == "da"
+    assert "Webhook" in danish["Subject"]
+    assert f"/settings/webhooks/{endpoint.pk}/" in danish.get_content()
 
 
 def test_five_messages_given_up_in_a_row_disable_the_endpoint(endpoint, receiver, smtp_settings):
