@@ -72,6 +72,9 @@ class WebhookMessage(models.Model):
             models.UniqueConstraint(fields=["endpoint", "msg_id"], name="webhook_message_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.msg_id}"
+
 
 class WebhookAttempt(models.Model):
     """One try at delivering a message: what the receiver answered, or why none came."""
@@ -88,3 +91,6 @@ class WebhookAttempt(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} at {self.at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"

@@ -3,6 +3,8 @@ Each runs inside the transaction that sent the signal, so the messages commit wi
 
 from __future__ import annotations
 
+import functools
+
 from advocato.content import signals as content
 from advocato.links import signals as links
 from advocato.people import signals as people
@@ -31,7 +33,7 @@ def share_posted(sender, *, share_ids, **kwargs) -> None:
         return
     shares = Share.objects.filter(pk__in=share_ids).select_related("item", "employee", "link")
     for share in shares.order_by("pk"):
-        emit(events.SHARE_POSTED, lambda share=share: events.share_posted(share), share.confirmed_at)
+        emit(events.SHARE_POSTED, functools.partial(events.share_posted, share), share.confirmed_at)
 
 
 def conversion_created(sender, *, conversion, **kwargs) -> None:

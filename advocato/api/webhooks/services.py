@@ -14,8 +14,9 @@ compare-and-swap on its lease, so two workers never send it at once.
 
 An endpoint is disabled by itself, with an e-mail to every admin, when every attempt to it has
 failed for `DISABLE_AFTER` (the whole retry schedule, about three days: so at the latest when
-one message has used up its retries with nothing getting through meanwhile), when `DISABLE_AFTER_MESSAGES` messages in a row used up
-all their retries, or at once when it answers 410 Gone (the receiver's way of saying "stop").
+one message has used up its retries with nothing getting through meanwhile), when
+`DISABLE_AFTER_MESSAGES` messages in a row used up all their retries, or at once when it
+answers 410 Gone (the receiver's way of saying "stop").
 """
 
 from __future__ import annotations
@@ -286,7 +287,11 @@ def send(message: WebhookMessage, endpoint: WebhookEndpoint, now: datetime) -> W
     started = time.monotonic()
     try:
         answer = fetch.post(
-            endpoint.url, body, headers=headers, timeout=TIMEOUT_SECONDS, max_bytes=EXCERPT_CHARS * 4
+            endpoint.url,
+            body,
+            headers=headers,
+            timeout=TIMEOUT_SECONDS,
+            max_bytes=EXCERPT_CHARS * 4,
         )
     except fetch.FetchError as exc:
         attempt.error = exc.message[:300]
@@ -334,7 +339,9 @@ def tell_admins(endpoint: WebhookEndpoint) -> int:
                 context={"endpoint": endpoint, "link": link, "reason": endpoint.disabled_reason},
             )
         except Exception:  # one unreachable mail server must not stop the worker
-            logger.exception("Could not tell %s that webhook %s was disabled", admin.pk, endpoint.pk)
+            logger.exception(
+                "Could not tell %s that webhook %s was disabled", admin.pk, endpoint.pk
+            )
             continue
         sent += 1
     return sent

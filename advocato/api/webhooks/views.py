@@ -86,7 +86,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     for attempt in WebhookAttempt.objects.filter(message__in=shown).order_by("-at", "-pk"):
         tries.setdefault(attempt.message_id, []).append(attempt)
     for message in shown:
-        message.log = tries.get(message.pk, [])  # type: ignore[attr-defined]
+        message.log = tries.get(message.pk, [])
     context = {
         "endpoint": endpoint,
         "secret": secret,
@@ -122,7 +122,8 @@ def switch(request: HttpRequest, pk: int) -> HttpResponse:
         services.enable(endpoint)
         messages.success(request, _("Enabled: new events are sent to it again."))
     else:
-        services.disable(endpoint, _("Disabled by %(name)s.") % {"name": request.employee.name})  # type: ignore[attr-defined]
+        name = request.employee.name  # type: ignore[attr-defined]
+        services.disable(endpoint, _("Disabled by %(name)s.") % {"name": name})
         messages.success(request, _("Disabled: nothing is sent to it until you enable it."))
     return redirect("api:webhook", endpoint.pk)
 

@@ -87,5 +87,5 @@ def endpoint(db, receiver, admin):
     endpoint, secret = services.create_endpoint(
         url=receiver.url, events_=list(events.EVENTS), description="CRM", by=admin
     )
-    endpoint.plain_secret = secret
+    endpoint.plain_secret = secret  # type: ignore[attr-defined]
     return endpoint

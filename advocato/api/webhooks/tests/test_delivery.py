@@ -51,12 +51,14 @@ def test_a_500_is_retried_with_the_same_id_and_body_and_then_succeeds(
     share_something(django_capture_on_commit_callbacks)
     message = WebhookMessage.objects.get()
     assert message.status == "pending" and message.attempts == 1
+    assert message.next_attempt_at is not None
     assert message.next_attempt_at - WebhookAttempt.objects.get().at == timedelta(seconds=5)
 
     # Not due yet: nothing is sent.
     assert services.deliver_due(now=message.created_at + timedelta(seconds=4)) == {}
     assert services.deliver_due(now=message.created_at + timedelta(seconds=6)) == {"retry": 1}
     message.refresh_from_db()
+    assert message.next_attempt_at is not None
     assert message.next_attempt_at - (message.created_at + timedelta(seconds=6)) == timedelta(
         minutes=5
     )

@@ -112,7 +112,11 @@ def test_reward_requested(hook, advocate):
     redemption = rewards.redeem(advocate, reward)
     (payload,) = sent("reward.requested")
     data = payload["data"]["redemption"]
-    assert (data["id"], data["price"], data["reward"]["name"]) == (redemption.pk, 200, "Cinema tickets")
+    assert (data["id"], data["price"], data["reward"]["name"]) == (
+        redemption.pk,
+        200,
+        "Cinema tickets",
+    )
     assert data["employee"]["email"] == advocate.email
 
 
@@ -146,10 +150,13 @@ def test_only_the_chosen_events_are_queued(hook, advocate):
 
 def test_a_rolled_back_change_sends_nothing(hook, advocate, django_capture_on_commit_callbacks):
     item = make_item()
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            sharing.start_share(advocate, item, "linkedin", "Proud", "Proud")
-            raise RuntimeError
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        sharing.start_share(advocate, item, "linkedin", "Proud", "Proud")
+        raise RuntimeError
     assert not WebhookMessage.objects.exists()
     assert callbacks == []
 

@@ -56,6 +56,7 @@ def test_add_shows_the_secret_once_then_the_log(client, login, admin, receiver):
     assert endpoint.events == ["share.created", "conversion.created"]
     assert endpoint.secret not in endpoint.secret_enc  # encrypted at rest
     entry = AuditEntry.objects.get(object_type="api.WebhookEndpoint", action="create")
+    assert entry.after is not None
     assert "secret_enc" not in entry.after and entry.after["url"] == receiver.url
 
 
@@ -96,7 +97,9 @@ def test_disable_and_enable(client, login, admin, endpoint):
     client.post(reverse("api:webhook_switch", args=[endpoint.pk]), {"enable": "0"})
     endpoint.refresh_from_db()
     assert not endpoint.is_active and admin.name in endpoint.disabled_reason
-    message = WebhookMessage.objects.create(endpoint=endpoint, msg_id="msg_x", event_type="x", body="{}")
+    message = WebhookMessage.objects.create(
+        endpoint=endpoint, msg_id="msg_x", event_type="x", body="{}"
+    )
     response = client.post(reverse("api:webhook_redeliver", args=[endpoint.pk, message.pk]))
     assert response.status_code == 302
     message.refresh_from_db()
@@ -113,7 +116,9 @@ def test_edit_keeps_the_secret_and_vets_again(client, login, admin, endpoint, se
     url = reverse("api:webhook_edit", args=[endpoint.pk])
     response = client.post(url, {"url": "http://192.168.1.5/x", "events": ["share.created"]})
     assert response.status_code == 400
-    response = client.post(url, {"url": endpoint.url, "events": ["share.posted"], "description": "BI"})
+    response = client.post(
+        url, {"url": endpoint.url, "events": ["share.posted"], "description": "BI"}
+    )
     endpoint.refresh_from_db()
     assert (endpoint.events, endpoint.description) == (["share.posted"], "BI")
 
