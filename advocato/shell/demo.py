@@ -16,6 +16,7 @@ BUILDERS = [
     "advocato.analytics.demo",
     "advocato.rewards.demo",
     "advocato.enablement.demo",
+    "advocato.api.webhooks.demo",
 ]
 SEED = 20261123
 
@@ -40,6 +41,7 @@ def demo_exists() -> bool:
 
 def clear_demo() -> None:
     """Delete what the demo builders made (everything else hangs off these rows)."""
+    from advocato.api.webhooks.models import WebhookEndpoint
     from advocato.content.models import ContentItem, FeedSource, Topic
     from advocato.enablement.models import PolicyAcceptance, PolicyVersion
     from advocato.people.models import Department, Employee, Group, Location, Team, User
@@ -54,6 +56,7 @@ def clear_demo() -> None:
     )
 
     for model in (
+        WebhookEndpoint,  # its messages and their attempts go with it
         # The ledger points at shares, rules and rewards (PROTECT): it goes first.
         PointEntry,
         PolicyAcceptance,
