@@ -91,12 +91,22 @@ def demo(argv: list[str]) -> int:
     allowed = os.environ["ADVOCATO_FETCH_ALLOWED_HOSTS"].split(",") + [
         urlsplit(fake.url).netloc for fake in fakes.values()
     ]
+    from advocato.api.webhooks import demo as demo_webhooks
+
+    webhook = demo_webhooks.start(args.port)
+    if webhook is not None:
+        allowed.append(urlsplit(webhook[1]).netloc)
     os.environ["ADVOCATO_FETCH_ALLOWED_HOSTS"] = ",".join(dict.fromkeys(allowed))
     settings.FETCH_ALLOWED_HOSTS = os.environ["ADVOCATO_FETCH_ALLOWED_HOSTS"].split(",")
     print(
         "\n  Fake social networks for connecting and posting (their control pages: /_fake/):\n"
         + "".join(f"    {name:<9} {fake.url}\n" for name, fake in fakes.items())
-        + "  Sign in as anna.holm@nordlys.example, open your profile → Connected accounts.",
+        + "  Sign in as anna.holm@nordlys.example, open your profile → Connected accounts.\n"
+        + (
+            f"  Webhook receiver (the demo's CRM, Admin → Webhooks): {webhook[1]}\n"
+            if webhook
+            else ""
+        ),
         flush=True,
     )
     print(

@@ -54,3 +54,6 @@ class ApiToken(models.Model):
         if self.expires_at is not None and self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+from .webhooks.models import WebhookAttempt, WebhookEndpoint, WebhookMessage  # noqa: E402, F401

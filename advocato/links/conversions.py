@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import signals
 from .models import Click, Conversion, ConversionKind
 
 CLOCK_SKEW = timedelta(minutes=5)  # a company server's clock may run a little ahead
@@ -214,6 +215,7 @@ def record_conversion(data: dict, source: str, now=None) -> Recorded:
                 source=source,
                 at=at,
             )
+            signals.conversion_created.send(sender=Conversion, conversion=conversion)
     except IntegrityError:  # the same report twice at the same moment
         return Recorded(
             Conversion.objects.get(click=click, kind=payload["kind"], external_id=dedupe), False

@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # The first human click(s) on these links arrived: `link_ids` (a set of TrackedLink ids).
 # Sent inside the transaction that wrote the clicks; the sharing app confirms their shares.
 human_clicks = Signal()
+
+# A conversion was stored (not a repeated report of one already stored): `conversion`.
+# Sent inside the transaction that wrote it.
+conversion_created = Signal()

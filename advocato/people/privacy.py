@@ -92,3 +92,12 @@ def named_candidates(viewer: Employee | None) -> Q:
     """Who may be put forward by name to `viewer` for a public honour (employee of the
     month): people who chose to be named and whom `viewer` may name."""
     return nameable(viewer) & Q(ranking=Ranking.NAMED)
+
+
+def named_to_programme_team(subject: Employee) -> bool:
+    """May the programme team (admins, analysts) — and the company's own systems they connect,
+    such as a webhook to the CRM — see `subject`'s individual results by name? The same answer
+    `can_name` gives an admin."""
+    if subject.ranking != Ranking.NAMED:
+        return False
+    return Organisation.get().individual_results != Organisation.Visibility.SELF

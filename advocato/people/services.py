@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from advocato.core import audit
 from advocato.core.models import Organisation
 
-from . import mail
+from . import mail, signals
 from .invite_csv import ParseResult, parse_invite_csv
 from .models import (
     Department,
@@ -258,6 +258,7 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
         sync_account(employee)
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
+        signals.employee_joined.send(sender=Employee, employee=employee)
     return user
 
 

@@ -33,7 +33,7 @@ from advocato.lib.validators import spreadsheet_safe
 from advocato.people import privacy
 from advocato.people.models import Employee
 
-from . import leaderboards
+from . import leaderboards, signals
 from .ledger import (  # noqa: F401  (the app's facade)
     NOT_COUNTED,
     LedgerError,
@@ -194,6 +194,7 @@ def _redeem(employee, reward: Reward) -> Redemption:
             redemption=redemption,
             note=reward.name[:300],
         )
+        signals.reward_requested.send(sender=Redemption, redemption=redemption)
     return redemption
 
 

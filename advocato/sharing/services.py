@@ -17,7 +17,7 @@ from advocato.content.models import ContentItem
 from advocato.lib import hooks, networks
 from advocato.links import services as links
 
-from . import connections
+from . import connections, signals
 from .models import NetworkAccount, PostState, Share, SharingProfile
 
 WORDS = re.compile(r"\w+", re.UNICODE)
@@ -66,6 +66,7 @@ def start_share(employee, item, network: str, text: str, suggested_text: str = "
         **reach,
     )
     links.mint_link(share)
+    signals.share_created.send(sender=Share, share=share)
     return share
 
 
@@ -105,16 +106,20 @@ def confirm(shares: QuerySet[Share], by: str, **posted) -> int:
         shares = shares.filter(confirmed_at=None)
     if by == BY_ADVOCATE:
         shares = shares.exclude(method=Share.Method.API)
-    codes = list(shares.values_list("link__code", flat=True))
-    if not codes:
+    found = list(shares.values_list("pk", "link__code", "confirmed_at"))
+    if not found:
         return 0
     now = timezone.now()
     changed = shares.update(
         status=Share.Status.CONFIRMED, confirmed_at=now, confirmed_by=by, **posted
     )
-    for code in codes:
+    for _pk, code, _at in found:
         if code:
             links.forget(code)
+    # Out there from now on: told once per share (the network's later answer to a post a
+    # click already confirmed is no news).
+    if news := {pk for pk, _code, at in found if at is None}:
+        signals.share_posted.send(sender=Share, share_ids=news)
     return changed
 
 

@@ -68,6 +68,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("rewards:review", _("Points to review"), ("admin",)),
             ("rewards:employee_of_month", _("Employee of the month"), ("admin",)),
             ("sharing:network_apps", _("Social networks"), ("admin",)),
+            ("api:webhooks", _("Webhooks"), ("admin",)),
             ("shell:settings", _("Organisation settings"), ("admin",)),
             ("enablement:manage", _("Policy versions"), ("admin",)),
             ("shell:audit", _("Audit log"), ("admin",)),

@@ -17,6 +17,7 @@ BUILDERS = [
     "advocato.rewards.demo",
     "advocato.enablement.demo",
     "advocato.api.demo",
+    "advocato.api.webhooks.demo",
 ]
 SEED = 20261123
 
@@ -41,6 +42,7 @@ def demo_exists() -> bool:
 
 def clear_demo() -> None:
     """Delete what the demo builders made (everything else hangs off these rows)."""
+    from advocato.api.webhooks.models import WebhookEndpoint
     from advocato.content.models import ContentItem, FeedSource, Topic
     from advocato.enablement.models import PolicyAcceptance, PolicyVersion
     from advocato.people.models import Department, Employee, Group, Location, Team, User
@@ -55,6 +57,7 @@ def clear_demo() -> None:
     )
 
     for model in (
+        WebhookEndpoint,  # its messages and their attempts go with it
         # The ledger points at shares, rules and rewards (PROTECT): it goes first.
         PointEntry,
         PolicyAcceptance,

@@ -352,6 +352,7 @@ def dataset(world):
         Reward.objects.first(),
     )
     assert group is not None and source is not None and reward is not None  # grow() makes them
+    webhook = _webhook_with_a_log()
     report = next(p for p in world.people if p.manager_id == world.manager.pk and p.user_id)
     scorecard_of = {"manager": report, "analyst": world.advocate, "admin": world.advocate}
     objects = {
@@ -374,5 +375,29 @@ def dataset(world):
         "enablement:edit": lambda role: [(policy_draft.number,)],
         "enablement:acceptances": lambda role: [(policy.number,)],
         "analytics:history_report": lambda role: [(history_upload.pk,)],
+        "api:webhook": lambda role: [(webhook.pk,)],
+        "api:webhook_edit": lambda role: [(webhook.pk,)],
     }
     return personas, objects
+
+
+def _webhook_with_a_log():
+    """A webhook endpoint with one delivered and one failed message in its log."""
+    from advocato.api.webhooks.models import WebhookAttempt, WebhookEndpoint, WebhookMessage
+
+    endpoint = WebhookEndpoint(
+        url="https://crm.example.com/hooks/advocato", description="CRM",
+        events=["share.created", "conversion.created"],
+    )  # fmt: skip
+    endpoint.secret = "whsec_" + "A" * 44
+    endpoint.save()
+    for n, (status, code) in enumerate([("delivered", 204), ("failed", 500)]):
+        message = WebhookMessage.objects.create(
+            endpoint=endpoint, msg_id=f"msg_walk{n}", event_type="share.created", body="{}",
+            status=status, attempts=1,
+        )  # fmt: skip
+        WebhookAttempt.objects.create(
+            message=message, endpoint=endpoint, status_code=code, ok=code == 204,
+            duration_ms=84, response="" if code == 204 else "Internal Server Error",
+        )  # fmt: skip
+    return endpoint

@@ -146,3 +146,18 @@ def test_demo_looks_alive_on_any_day_of_the_year(moment, client):
     for email in LOGINS:
         assert client.login(email=email, password=DEMO_PASSWORD)
         assert client.get(reverse("home")).status_code == 200, email
+
+
+@pytest.mark.django_db
+def test_demo_has_a_webhook_with_deliveries_and_a_failure():
+    from advocato.api.webhooks.models import WebhookAttempt, WebhookEndpoint, WebhookMessage
+
+    summary = build_demo(quiet=True)
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.is_active and endpoint.secret.startswith("whsec_")
+    assert summary["webhook_messages"] == endpoint.messages.count() >= 10
+    assert endpoint.messages.filter(status=WebhookMessage.Status.FAILED).count() == 1
+    delivered = endpoint.messages.filter(status=WebhookMessage.Status.DELIVERED)
+    assert delivered.count() == endpoint.messages.count() - 1
+    codes = set(WebhookAttempt.objects.values_list("status_code", flat=True))
+    assert {204, 503, None} <= codes

@@ -26,6 +26,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from advocato.api.webhooks import events as webhook_events
+from advocato.api.webhooks import services as webhooks
+from advocato.api.webhooks.models import WebhookEndpoint
 from advocato.conftest import make_employee
 from advocato.core.models import Organisation
 
@@ -75,6 +78,11 @@ SKIP = {
     # The REST API answers tokens, not signed-in pages: its own walk is below
     # (test_an_opted_out_person_is_named_to_no_token).
     "api:not_found",
+    "api:webhook_rotate",
+    "api:webhook_switch",
+    "api:webhook_test",
+    "api:webhook_delete",
+    "api:webhook_redeliver",
 }
 
 
@@ -160,6 +168,11 @@ def world(personas):
     group = Group.objects.create(name="Ambassadors")
     zelda.groups.add(group)
     source = FeedSource.objects.create(name="Blog", url="https://blog.example/feed")
+    # A webhook whose log holds an event about her share (the page shows no bodies).
+    webhook = WebhookEndpoint.objects.create(
+        url="https://crm.example.com/hooks", events=["share.created"], description="CRM"
+    )
+    webhooks.emit("share.created", lambda: webhook_events.share_created(shares[0]))
     year, quarter = today.year, (today.month - 1) // 3 + 1
     return {
         "zelda": zelda,
@@ -204,6 +217,8 @@ def world(personas):
             "rewards:decide": [redemption.pk],
             "enablement:edit": [policy_draft.number],
             "enablement:acceptances": [policy.number],
+            "api:webhook": [webhook.pk],
+            "api:webhook_edit": [webhook.pk],
         },
     }
 
