@@ -17,7 +17,9 @@ from advocato.content.models import ContentItem
 from advocato.lib import hooks, networks
 from advocato.links import services as links
 
-from . import connections
+from advocato.people.models import Employee
+
+from . import connections, limits
 from .models import NetworkAccount, PostState, Share, SharingProfile
 
 WORDS = re.compile(r"\w+", re.UNICODE)
@@ -41,10 +43,18 @@ def edit_distance(suggested: str, text: str) -> float:
 
 @transaction.atomic
 def start_share(employee, item, network: str, text: str, suggested_text: str = "",
-                method: str = Share.Method.DIALOG, language: str = "") -> Share:  # fmt: skip
+                method: str = Share.Method.DIALOG, language: str = "",
+                at=None) -> Share:  # fmt: skip
     """Record the share and mint its tracked link. The text is stored as written; the link is
     put into it by the caller (see `text_with_link`). `language` is the language version of
-    the item the advocate chose (default: the one they are shown)."""
+    the item the advocate chose (default: the one they are shown); `at` is when a scheduled
+    post goes out (its day is the one the daily limit counts it on).
+
+    Raises `limits.LimitReached` when the person already has the day's shares on the network.
+    The person's row is locked first, so two requests at once are counted one after the
+    other (PostgreSQL: the row lock; SQLite: its write transactions run one at a time)."""
+    Employee.objects.select_for_update().filter(pk=employee.pk).first()
+    limits.check_daily(employee, network, at)
     language = content.chosen_version(item, language, employee.language)
     distance = edit_distance(suggested_text, text)
     # Potential reach: the advocate's audience on this network now (read from a connected
@@ -57,6 +67,7 @@ def start_share(employee, item, network: str, text: str, suggested_text: str = "
         employee=employee,
         item=item,
         network=network,
+        scheduled_for=at,
         text=text,
         suggested_text=suggested_text,
         edited=distance > 0,
@@ -166,6 +177,61 @@ def similar_colleagues(employee, item, network: str, text: str, threshold: float
     return count
 
 
+# --- Own versus company content ----------------------------------------------------------------
+
+BALANCE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Balance:
+    """The guideline's balance for one person over the last 30 days, from the posts we know
+    of: their shares of the company's content, and the own posts they told us about (None:
+    we know of none, so no ratio is given)."""
+
+    company: int
+    own: int | None
+    stated_at: object
+    guideline: int  # company content at most this percentage; 0 = no guideline
+
+    @property
+    def company_percent(self) -> int | None:
+        if self.own is None or self.company + self.own == 0:
+            return None
+        return round(100 * self.company / (self.company + self.own))
+
+    @property
+    def over(self) -> bool:
+        percent = self.company_percent
+        return bool(self.guideline) and percent is not None and percent > self.guideline
+
+
+def content_balance(employee, now=None) -> Balance:
+    from datetime import timedelta
+
+    from .models import OwnPostsStatement, SharingLimits
+
+    now = now or timezone.now()
+    since = now - timedelta(days=BALANCE_DAYS)
+    company = (
+        Share.objects.filter(employee=employee, confirmed_at__isnull=False)
+        .filter(shared_since(since))
+        .count()
+    )
+    statement = OwnPostsStatement.objects.filter(employee=employee, stated_at__gte=since).first()
+    return Balance(
+        company=company,
+        own=statement.count if statement else None,
+        stated_at=statement.stated_at if statement else None,
+        guideline=SharingLimits.get().company_share,
+    )
+
+
+def state_own_posts(employee, count: int):
+    from .models import OwnPostsStatement
+
+    return OwnPostsStatement.objects.create(employee=employee, count=count)
+
+
 def check_post(employee, item, network: str, text: str) -> list[Check]:
 
     from .models import Guidelines
@@ -207,6 +273,11 @@ def check_post(employee, item, network: str, text: str) -> list[Check]:
             "Keep the link to the page (%(url)s) in your post; it becomes your own tracked link."
         )
         checks.append(Check("link", "error", message % {"url": item.url}))
+    try:
+        limits.check_daily(employee, network)
+    except limits.LimitReached as reached:
+        # A warning: a post scheduled for another day is still welcome.
+        checks.append(Check("limit", "warning", str(reached)))
     similar = similar_colleagues(employee, item, network, text)
     if similar >= rules.similar_colleagues:
         message = _(
