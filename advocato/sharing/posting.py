@@ -140,7 +140,9 @@ def schedule_share(
     if recently.exists():
         raise PostingError(_("This item is already on its way to this network."))
     try:
-        return _schedule(employee, item, network, text, suggested, account, post_at, language)
+        return patient(_schedule)(
+            employee, item, network, text, suggested, account, post_at, language
+        )
     except IntegrityError:  # the same post, sent twice at the same moment
         raise PostingError(_("This item is already on its way to this network.")) from None
     except limits.LimitReached as error:

@@ -4,10 +4,12 @@ much the advocate made the text their own) and confirming it."""
 from __future__ import annotations
 
 import difflib
+import random
 import re
+import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +43,6 @@ def edit_distance(suggested: str, text: str) -> float:
     return round(1.0 - matcher.ratio(), 3)
 
 
-@transaction.atomic
 def start_share(employee, item, network: str, text: str, suggested_text: str = "",
                 method: str = Share.Method.DIALOG, language: str = "",
                 at=None) -> Share:  # fmt: skip
@@ -53,6 +54,23 @@ def start_share(employee, item, network: str, text: str, suggested_text: str = "
     Raises `limits.LimitReached` when the person already has the day's shares on the network.
     The person's row is locked first, so two requests at once are counted one after the
     other (PostgreSQL: the row lock; SQLite: its write transactions run one at a time)."""
+    args = (employee, item, network, text, suggested_text, method, language, at)
+    if transaction.get_connection().in_atomic_block:
+        return _start_share(*args)  # the caller's transaction; it retries as a whole
+    for attempt in range(8):
+        try:
+            return _start_share(*args)
+        except OperationalError as error:
+            # SQLite says "locked" instead of waiting in some modes: the other request is
+            # writing this instant. Try again shortly; PostgreSQL waits on the row lock itself.
+            if "locked" not in str(error) or attempt == 7:
+                raise
+            time.sleep(0.02 * (attempt + 1) + random.random() * 0.02)  # noqa: S311 - jitter
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _start_share(employee, item, network, text, suggested_text, method, language, at) -> Share:
     Employee.objects.select_for_update().filter(pk=employee.pk).first()
     limits.check_daily(employee, network, at)
     language = content.chosen_version(item, language, employee.language)
