@@ -105,7 +105,7 @@ class ChecklistTick(models.Model):
 
 
 class Question(models.Model):
-    """"Ask the comms team": an advocate forwards a comment their post received (its text and
+    """ "Ask the comms team": an advocate forwards a comment their post received (its text and
     where it is) with a question; a curator answers. Seen only by the asker, curators and
     admins."""
 
@@ -114,9 +114,7 @@ class Question(models.Model):
         ANSWERED = "answered", _("answered")
         CLOSED = "closed", _("closed")
 
-    share = models.ForeignKey(
-        "sharing.Share", on_delete=models.CASCADE, related_name="questions"
-    )
+    share = models.ForeignKey("sharing.Share", on_delete=models.CASCADE, related_name="questions")
     asker = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="questions")
     comment = models.TextField(_("the comment you received"), max_length=2000)
     comment_link = models.URLField(_("link to the comment"), max_length=500, blank=True)

@@ -28,7 +28,9 @@ def _visible(request, pk: int) -> Question:
 
 @employee_required
 def ask(request, pk: int):
-    share = get_object_or_404(Share.objects.select_related("item"), pk=pk, employee=request.employee)
+    share = get_object_or_404(
+        Share.objects.select_related("item"), pk=pk, employee=request.employee
+    )
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

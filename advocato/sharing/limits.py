@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from advocato.core.models import Organisation
 from advocato.lib.networks import NETWORKS
@@ -75,8 +76,9 @@ def within_hours(at: datetime, zone: ZoneInfo, rules: SharingLimits | None = Non
     local = at.astimezone(zone)
     if not rules.weekends and local.weekday() >= 5:
         return False
-    start, end = _at(local.date(), rules.earliest_hour, zone), _at(
-        local.date(), rules.latest_hour, zone
+    start, end = (
+        _at(local.date(), rules.earliest_hour, zone),
+        _at(local.date(), rules.latest_hour, zone),
     )
     return start <= at < end
 
@@ -152,10 +154,14 @@ def check_daily(employee: Employee, network: str, at: datetime | None = None) ->
     if counted(employee, network, start, end).count() >= rules.per_day:
         values = {"n": rules.per_day, "network": dict(NETWORKS).get(network, network)}
         raise LimitReached(
-            _(
+            ngettext(
+                "The company's healthy limit is %(n)d share a day on %(network)s, and you "
+                "have reached it for that day. Choose another day — your audience will "
+                "still be there.",
                 "The company's healthy limit is %(n)d shares a day on %(network)s, and you "
                 "have reached it for that day. Choose another day — your audience will "
-                "still be there."
+                "still be there.",
+                rules.per_day,
             )
             % values
         )
@@ -172,9 +178,10 @@ def posting_delay(share: Share, now: datetime | None = None) -> tuple[datetime, 
     zone = zone_of(share.employee)
     if not within_hours(now, zone, rules):
         at = next_allowed(now, zone, rules)
-        reason = _(
-            "Moved to %(time)s: the company's sharing hours are %(hours)s (your time)."
-        ) % {"time": local_text(at, zone), "hours": hours_text(rules)}
+        reason = _("Moved to %(time)s: the company's sharing hours are %(hours)s (your time).") % {
+            "time": local_text(at, zone),
+            "hours": hours_text(rules),
+        }
         return at, reason
     if rules.per_day:
         start, end = day_bounds(now, zone)
@@ -194,9 +201,12 @@ def posting_delay(share: Share, now: datetime | None = None) -> tuple[datetime, 
         )  # fmt: skip
         if out >= rules.per_day:
             at = next_allowed(end, zone, rules)
-            reason = _(
+            reason = ngettext(
+                "Moved to %(time)s: you reached the company's healthy limit of %(n)d share "
+                "a day on %(network)s.",
                 "Moved to %(time)s: you reached the company's healthy limit of %(n)d shares "
-                "a day on %(network)s."
+                "a day on %(network)s.",
+                rules.per_day,
             ) % {
                 "time": local_text(at, zone),
                 "n": rules.per_day,

@@ -18,7 +18,6 @@ from advocato.content import services as content
 from advocato.content.models import ContentItem
 from advocato.lib import hooks, networks
 from advocato.links import services as links
-
 from advocato.people.models import Employee
 
 from . import connections, limits
@@ -65,7 +64,7 @@ def start_share(employee, item, network: str, text: str, suggested_text: str = "
             # writing this instant. Try again shortly; PostgreSQL waits on the row lock itself.
             if "locked" not in str(error) or attempt == 7:
                 raise
-            time.sleep(0.02 * (attempt + 1) + random.random() * 0.02)  # noqa: S311 - jitter
+            time.sleep(0.02 * (attempt + 1) + random.random() * 0.02)
     raise AssertionError("unreachable")
 
 

@@ -16,6 +16,8 @@ BUILDERS = [
     "advocato.analytics.demo",
     "advocato.rewards.demo",
     "advocato.enablement.demo",
+    "advocato.sharing.demo_limits",
+    "advocato.enablement.demo_questions",
 ]
 SEED = 20261123
 

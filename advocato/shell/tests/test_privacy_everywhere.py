@@ -53,6 +53,9 @@ ADMINISTRATION = {
         ("admin",),
     ),
     "analytics:subscriptions": ("admin", "analyst"),
+    # Questions to the comms team: answering one needs to know who asked. Only the asker,
+    # curators and admins open them at all.
+    **dict.fromkeys(["enablement:questions", "enablement:question"], ("admin", "curator")),
 }
 # Not pages: the redirect, the conversion endpoints, the language switch, an invitation
 # link, uploaded files.
@@ -67,6 +70,8 @@ SKIP = {
     "shell:forget_person",
     "enablement:accept",
     "enablement:onboarding_tick",
+    "enablement:question_status",
+    "sharing:own_posts",
     "sharing:remove",
     "sharing:copy",
     "rewards:review_decide",
@@ -150,6 +155,9 @@ def world(personas):
     policy = PolicyVersion.objects.create(number=1, body_en="Share.", published_at=timezone.now())
     PolicyAcceptance.objects.create(employee=zelda, version=policy)
     policy_draft = PolicyVersion.objects.create(number=2, body_en="Share, and say so.")
+    from advocato.enablement import questions
+
+    question = questions.ask(zelda, shares[0], "A hard comment", "", "What do I say?")
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     EmployeeOfMonth.objects.create(month=last_month, employee=zelda, confirmed_by=personas["admin"])
     group = Group.objects.create(name="Ambassadors")
@@ -199,6 +207,8 @@ def world(personas):
             "rewards:decide": [redemption.pk],
             "enablement:edit": [policy_draft.number],
             "enablement:acceptances": [policy.number],
+            "enablement:ask": [shares[0].pk],
+            "enablement:question": [question.pk],
         },
     }
 
