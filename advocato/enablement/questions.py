@@ -181,3 +181,30 @@ def share_section(request, share: Share) -> SafeString:
         },
         request=request,
     )
+
+
+# --- A person's own data ------------------------------------------------------------------------
+
+
+def personal_data(employee: Employee) -> dict[str, list[dict]]:
+    return {
+        "questions": [
+            {
+                "asked": q.asked_at,
+                "comment": q.comment,
+                "comment_link": q.comment_link,
+                "question": q.question,
+                "status": q.status,
+                "answer": q.answer,
+            }
+            for q in Question.objects.filter(asker=employee).order_by("asked_at", "pk")
+        ]
+    }
+
+
+def forget_person(employee: Employee) -> None:
+    """Remove what the person wrote (the comment, its address, the question) and the answer
+    written to them; the rows stay, so the team's time to first answer does not change."""
+    Question.objects.filter(asker=employee).update(
+        comment="", comment_link="", question="", answer=""
+    )

@@ -21,7 +21,7 @@ from advocato.links import services as links
 from advocato.people.models import Employee
 
 from . import connections, limits
-from .models import NetworkAccount, PostState, Share, SharingProfile
+from .models import NetworkAccount, OwnPostsStatement, PostState, Share, SharingProfile
 
 WORDS = re.compile(r"\w+", re.UNICODE)
 URLS = re.compile(r"https?://\S+")
@@ -415,7 +415,11 @@ def personal_data(employee) -> dict[str, list[dict]]:
     profile = SharingProfile.objects.filter(employee=employee).first()
     if profile is not None and profile.mastodon_instance:
         accounts.append({"network": "mastodon", "server": profile.mastodon_instance})
-    return {"shares": rows, "connected_accounts": accounts}
+    own = [
+        {"at": s.stated_at, "own_posts": s.count}
+        for s in OwnPostsStatement.objects.filter(employee=employee).order_by("stated_at")
+    ]
+    return {"shares": rows, "connected_accounts": accounts, "own_posts": own}
 
 
 def forget_person(employee) -> None:
@@ -434,3 +438,4 @@ def forget_person(employee) -> None:
         text="", permalink="", external_id="", error="", account=None
     )
     SharingProfile.objects.filter(employee=employee).delete()
+    OwnPostsStatement.objects.filter(employee=employee).delete()
