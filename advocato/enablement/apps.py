@@ -14,8 +14,9 @@ class EnablementConfig(AppConfig):
     verbose_name = _("Enablement")
 
     def ready(self) -> None:
-        from . import models, services
+        from . import models, questions, services
 
         hooks.may_share.register(services.may_share)
-        for model in (models.PolicyVersion, models.EnablementSettings):
+        hooks.share_page_sections.register(questions.share_section)
+        for model in (models.PolicyVersion, models.EnablementSettings, models.Question):
             audit.register(model)

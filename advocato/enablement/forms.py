@@ -41,3 +41,46 @@ class EnablementSettingsForm(forms.ModelForm):
     class Meta:
         model = EnablementSettings
         fields = ["sharing_waits_for_policy"]
+
+
+class QuestionForm(forms.Form):
+    """An advocate's question about a comment their post received."""
+
+    comment = forms.CharField(
+        label=_("The comment you received"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Paste the comment's text (at most 2,000 characters)."),
+        validators=[no_control_characters_but_line_breaks],
+    )
+    comment_link = forms.CharField(
+        label=_("Link to the comment"),
+        max_length=500,
+        required=False,
+        help_text=_("Optional: the comment's address on the network, starting with https://."),
+        widget=forms.URLInput(),
+    )
+    question = forms.CharField(
+        label=_("Your question to the comms team"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[no_control_characters_but_line_breaks],
+    )
+
+    def clean_comment_link(self):
+        from .questions import QuestionError, check_link
+
+        try:
+            return check_link(self.cleaned_data["comment_link"])
+        except QuestionError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[no_control_characters_but_line_breaks],
+        error_messages={"required": _("Write the answer first.")},
+    )

@@ -102,3 +102,39 @@ class ChecklistTick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee}: {self.step}"
+
+
+class Question(models.Model):
+    """ "Ask the comms team": an advocate forwards a comment their post received (its text and
+    where it is) with a question; a curator answers. Seen only by the asker, curators and
+    admins."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        ANSWERED = "answered", _("answered")
+        CLOSED = "closed", _("closed")
+
+    share = models.ForeignKey("sharing.Share", on_delete=models.CASCADE, related_name="questions")
+    asker = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="questions")
+    comment = models.TextField(_("the comment you received"), max_length=2000)
+    comment_link = models.URLField(_("link to the comment"), max_length=500, blank=True)
+    question = models.TextField(_("your question"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now, db_index=True)
+    answer = models.TextField(_("answer"), max_length=4000, blank=True)
+    answered_by = models.ForeignKey(
+        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # Kept when the answer is edited: the team's time to first answer is measured on it.
+    first_answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        verbose_name = _("question to the comms team")
+        verbose_name_plural = _("questions to the comms team")
+
+    def __str__(self) -> str:
+        return f"{self.asker} · {self.asked_at:%Y-%m-%d}"

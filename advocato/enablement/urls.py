@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_questions
 
 app_name = "enablement"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("policy/<int:number>/accepted/", views.acceptances, name="acceptances"),
     path("onboarding/", views.onboarding, name="onboarding"),
     path("onboarding/tick/<slug:step>/", views.tick, name="onboarding_tick"),
+    path("shares/<int:pk>/ask/", views_questions.ask, name="ask"),
+    path("questions/", views_questions.queue, name="questions"),
+    path("questions/<int:pk>/", views_questions.detail, name="question"),
+    path("questions/<int:pk>/status/", views_questions.set_status, name="question_status"),
 ]

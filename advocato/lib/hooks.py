@@ -50,6 +50,14 @@ shared_item_ids: Hook[[Any], set[int]] = Hook("shared_item_ids", default=lambda 
 may_share: Hook[[Any], str | None] = Hook("may_share", default=lambda employee: None)
 
 
+# sharing asks, enablement answers: more to show on a share's page for the person viewing it
+# (the questions the advocate asked the comms team about it and their answers), as HTML made
+# safe by its renderer. On its own, sharing shows nothing more.
+share_page_sections: Hook[[Any, Any], str] = Hook(
+    "share_page_sections", default=lambda request, share: ""
+)
+
+
 # sharing asks, analytics answers: (weekday, hour) whose shares on a network earned the best
 # click-through, measured from the programme's own clicks, or None while there is too little
 # data. On its own, sharing has no measurements (None: it uses the network's usual good slot).

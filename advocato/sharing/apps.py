@@ -17,5 +17,6 @@ class SharingConfig(AppConfig):
         receivers.connect()
 
         audit.register(models.Guidelines)
+        audit.register(models.SharingLimits)
         # The secret never goes into the log; that it changed shows as its row's update.
         audit.register(models.NetworkApp, exclude={"client_secret_enc"})

@@ -4,7 +4,7 @@ import re
 from urllib.parse import urlsplit
 
 from django import forms
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from advocato.content.forms import https_urls
@@ -186,4 +186,47 @@ class EngagementImportForm(forms.Form):
             "Columns: link (the tracked link's code or address), reactions, comments, "
             "reshares, impressions. Empty cells are left as they are."
         ),
+    )
+
+
+class SharingLimitsForm(forms.ModelForm):
+    class Meta:
+        from .models import SharingLimits
+
+        model = SharingLimits
+        fields = [
+            "per_day",
+            "keep_hours",
+            "earliest_hour",
+            "latest_hour",
+            "weekends",
+            "company_share",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounds = {"per_day": (0, 100), "earliest_hour": (0, 23), "latest_hour": (1, 24),
+                  "company_share": (0, 100)}  # fmt: skip
+        for name, (low, high) in bounds.items():
+            field = self.fields[name]
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update({"min": low, "max": high})
+
+    def clean(self):
+        data = super().clean()
+        assert data is not None
+        start, end = data.get("earliest_hour"), data.get("latest_hour")
+        if start is not None and end is not None and start >= end:
+            self.add_error(
+                "latest_hour", _("The sharing hours must end after they start (e.g. 8 to 20).")
+            )
+        return data
+
+
+class OwnPostsForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("Posts of your own in the last 30 days"),
+        min_value=0,
+        max_value=1000,
+        help_text=_("Posts you wrote yourself, not shares of the company's content."),
     )

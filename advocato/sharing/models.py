@@ -321,3 +321,64 @@ class EngagementReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.share_id} @ {self.at:%Y-%m-%d %H:%M} ({self.source})"
+
+
+class SharingLimits(models.Model):
+    """The admin's healthy limits (one row, pk=1): how many posts a person makes per day on
+    each network, the hours Advocato posts for people, and the guideline's balance between the
+    company's content and a person's own posts. Days and hours are the person's own (their
+    time zone on their profile): a night is a night where the person is."""
+
+    per_day = models.PositiveSmallIntegerField(
+        _("shares per person per day on each network"),
+        default=0,
+        help_text=_("0: no limit."),
+    )
+    keep_hours = models.BooleanField(
+        _("post for people only within sharing hours"),
+        default=False,
+        help_text=_(
+            "Scheduled and direct posts go out only in these hours, in each person's own "
+            "time zone. Posts a person makes through the network's own dialog are theirs."
+        ),
+    )
+    earliest_hour = models.PositiveSmallIntegerField(_("from (hour)"), default=8)
+    latest_hour = models.PositiveSmallIntegerField(
+        _("until (hour)"), default=20, help_text=_("Posts go out before this hour (24: midnight).")
+    )
+    weekends = models.BooleanField(_("also at weekends"), default=False)
+    company_share = models.PositiveSmallIntegerField(
+        _("company content: at most this percentage of a person's posts"),
+        default=0,
+        help_text=_(
+            "The guideline's balance between the company's content and people's own posts. "
+            "0: no guideline."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("sharing limits")
+        verbose_name_plural = _("sharing limits")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def get(cls) -> SharingLimits:
+        with acting_as(None):
+            return cls.objects.get_or_create(pk=1)[0]
+
+
+class OwnPostsStatement(models.Model):
+    """How many posts of their own (not the company's content) a person says they made in the
+    last 30 days: the only own posts Advocato knows of. The newest statement counts."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="own_posts")
+    count = models.PositiveIntegerField(_("posts of your own in the last 30 days"))
+    stated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-stated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.employee}: {self.count}"

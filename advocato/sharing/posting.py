@@ -42,7 +42,7 @@ from advocato.lib import formatting, hooks
 from advocato.links import services as links
 from advocato.people import mail
 
-from . import connections, services
+from . import connections, limits, services
 from .models import EngagementReading, NetworkAccount, PostState, Share, Source
 from .networks.base import (
     AppProblem,
@@ -125,6 +125,12 @@ def schedule_share(
     if account is None or app_config(network) is None:
         raise PostingError(_("Connect your account on this network first (on your profile)."))
     post_at = check_when(when, at, network)
+    if when == "best":  # the best slot, within the person's sharing hours
+        post_at = limits.next_allowed(post_at, limits.zone_of(employee))
+    try:
+        limits.check_hours(employee, post_at)
+    except limits.LimitReached as error:
+        raise PostingError(str(error)) from None
     recently = Share.objects.filter(
         employee=employee, item=item, network=network, method=Share.Method.API
     ).filter(
@@ -134,16 +140,21 @@ def schedule_share(
     if recently.exists():
         raise PostingError(_("This item is already on its way to this network."))
     try:
-        return _schedule(employee, item, network, text, suggested, account, post_at, language)
+        return patient(_schedule)(
+            employee, item, network, text, suggested, account, post_at, language
+        )
     except IntegrityError:  # the same post, sent twice at the same moment
         raise PostingError(_("This item is already on its way to this network.")) from None
+    except limits.LimitReached as error:
+        raise PostingError(str(error)) from None
 
 
 def _schedule(employee, item, network, text, suggested, account, post_at, language="") -> Share:
     with transaction.atomic():
         share = services.start_share(
-            employee, item, network, text, suggested, method=Share.Method.API, language=language
-        )
+            employee, item, network, text, suggested, method=Share.Method.API, language=language,
+            at=post_at,
+        )  # fmt: skip
         share.account = account
         share.scheduled_for = post_at
         share.idempotency_key = adapter_class(network)().new_key()
@@ -293,7 +304,28 @@ def post_share(share_id: int) -> str:
         mail.in_their_language(person),
         timezone.override(ZoneInfo(person.time_zone or "UTC")),
     ):
+        delay = limits.posting_delay(share)
+        if delay is not None:
+            return _move(share, token, *delay)
         return _post(share, token, text, link, localised)
+
+
+@patient
+def _move(share: Share, token: str, at: datetime, reason: str) -> str:
+    """Outside the sharing hours or over the day's limit: the share waits for its next allowed
+    time (the attempt does not count as one), and its page says why."""
+    changed = Share.objects.filter(
+        pk=share.pk, attempt_token=token, post_state=PostState.POSTING
+    ).update(
+        post_state=PostState.SCHEDULED,
+        scheduled_for=at,
+        attempts=F("attempts") - 1,
+        error=reason[:500],
+        changed_at=timezone.now(),
+    )
+    if changed:
+        transaction.on_commit(lambda: queue_later(share.pk, at))
+    return "moved"
 
 
 def _post(share: Share, token: str, text: str, link: str, localised) -> str:
@@ -449,6 +481,11 @@ def best_slot(network: str, now=None) -> tuple[int, int, bool]:
         weekday, hour = DEFAULT_BEST.get(network, (1, 9))
         return weekday, hour, False
     return found[0], found[1], True
+
+
+def best_time_for(employee, network: str, now=None) -> datetime:
+    """The best time, moved into the person's sharing hours where they apply."""
+    return limits.next_allowed(best_time(network, now), limits.zone_of(employee))
 
 
 def best_time(network: str, now=None) -> datetime:

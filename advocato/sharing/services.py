@@ -4,10 +4,12 @@ much the advocate made the text their own) and confirming it."""
 from __future__ import annotations
 
 import difflib
+import random
 import re
+import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +18,10 @@ from advocato.content import services as content
 from advocato.content.models import ContentItem
 from advocato.lib import hooks, networks
 from advocato.links import services as links
+from advocato.people.models import Employee
 
-from . import connections, signals
-from .models import NetworkAccount, PostState, Share, SharingProfile
+from . import connections, limits, signals
+from .models import NetworkAccount, OwnPostsStatement, PostState, Share, SharingProfile
 
 WORDS = re.compile(r"\w+", re.UNICODE)
 URLS = re.compile(r"https?://\S+")
@@ -39,12 +42,36 @@ def edit_distance(suggested: str, text: str) -> float:
     return round(1.0 - matcher.ratio(), 3)
 
 
-@transaction.atomic
 def start_share(employee, item, network: str, text: str, suggested_text: str = "",
-                method: str = Share.Method.DIALOG, language: str = "") -> Share:  # fmt: skip
+                method: str = Share.Method.DIALOG, language: str = "",
+                at=None) -> Share:  # fmt: skip
     """Record the share and mint its tracked link. The text is stored as written; the link is
     put into it by the caller (see `text_with_link`). `language` is the language version of
-    the item the advocate chose (default: the one they are shown)."""
+    the item the advocate chose (default: the one they are shown); `at` is when a scheduled
+    post goes out (its day is the one the daily limit counts it on).
+
+    Raises `limits.LimitReached` when the person already has the day's shares on the network.
+    The person's row is locked first, so two requests at once are counted one after the
+    other (PostgreSQL: the row lock; SQLite: its write transactions run one at a time)."""
+    args = (employee, item, network, text, suggested_text, method, language, at)
+    if transaction.get_connection().in_atomic_block:
+        return _start_share(*args)  # the caller's transaction; it retries as a whole
+    for attempt in range(8):
+        try:
+            return _start_share(*args)
+        except OperationalError as error:
+            # SQLite says "locked" instead of waiting in some modes: the other request is
+            # writing this instant. Try again shortly; PostgreSQL waits on the row lock itself.
+            if "locked" not in str(error) or attempt == 7:
+                raise
+            time.sleep(0.02 * (attempt + 1) + random.random() * 0.02)
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _start_share(employee, item, network, text, suggested_text, method, language, at) -> Share:
+    Employee.objects.select_for_update().filter(pk=employee.pk).first()
+    limits.check_daily(employee, network, at)
     language = content.chosen_version(item, language, employee.language)
     distance = edit_distance(suggested_text, text)
     # Potential reach: the advocate's audience on this network now (read from a connected
@@ -57,6 +84,7 @@ def start_share(employee, item, network: str, text: str, suggested_text: str = "
         employee=employee,
         item=item,
         network=network,
+        scheduled_for=at,
         text=text,
         suggested_text=suggested_text,
         edited=distance > 0,
@@ -171,6 +199,61 @@ def similar_colleagues(employee, item, network: str, text: str, threshold: float
     return count
 
 
+# --- Own versus company content ----------------------------------------------------------------
+
+BALANCE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Balance:
+    """The guideline's balance for one person over the last 30 days, from the posts we know
+    of: their shares of the company's content, and the own posts they told us about (None:
+    we know of none, so no ratio is given)."""
+
+    company: int
+    own: int | None
+    stated_at: object
+    guideline: int  # company content at most this percentage; 0 = no guideline
+
+    @property
+    def company_percent(self) -> int | None:
+        if self.own is None or self.company + self.own == 0:
+            return None
+        return round(100 * self.company / (self.company + self.own))
+
+    @property
+    def over(self) -> bool:
+        percent = self.company_percent
+        return bool(self.guideline) and percent is not None and percent > self.guideline
+
+
+def content_balance(employee, now=None) -> Balance:
+    from datetime import timedelta
+
+    from .models import OwnPostsStatement, SharingLimits
+
+    now = now or timezone.now()
+    since = now - timedelta(days=BALANCE_DAYS)
+    company = (
+        Share.objects.filter(employee=employee, confirmed_at__isnull=False)
+        .filter(shared_since(since))
+        .count()
+    )
+    statement = OwnPostsStatement.objects.filter(employee=employee, stated_at__gte=since).first()
+    return Balance(
+        company=company,
+        own=statement.count if statement else None,
+        stated_at=statement.stated_at if statement else None,
+        guideline=SharingLimits.get().company_share,
+    )
+
+
+def state_own_posts(employee, count: int):
+    from .models import OwnPostsStatement
+
+    return OwnPostsStatement.objects.create(employee=employee, count=count)
+
+
 def check_post(employee, item, network: str, text: str) -> list[Check]:
 
     from .models import Guidelines
@@ -212,6 +295,11 @@ def check_post(employee, item, network: str, text: str) -> list[Check]:
             "Keep the link to the page (%(url)s) in your post; it becomes your own tracked link."
         )
         checks.append(Check("link", "error", message % {"url": item.url}))
+    try:
+        limits.check_daily(employee, network)
+    except limits.LimitReached as reached:
+        # A warning: a post scheduled for another day is still welcome.
+        checks.append(Check("limit", "warning", str(reached)))
     similar = similar_colleagues(employee, item, network, text)
     if similar >= rules.similar_colleagues:
         message = _(
@@ -332,7 +420,11 @@ def personal_data(employee) -> dict[str, list[dict]]:
     profile = SharingProfile.objects.filter(employee=employee).first()
     if profile is not None and profile.mastodon_instance:
         accounts.append({"network": "mastodon", "server": profile.mastodon_instance})
-    return {"shares": rows, "connected_accounts": accounts}
+    own = [
+        {"at": s.stated_at, "own_posts": s.count}
+        for s in OwnPostsStatement.objects.filter(employee=employee).order_by("stated_at")
+    ]
+    return {"shares": rows, "connected_accounts": accounts, "own_posts": own}
 
 
 def forget_person(employee) -> None:
@@ -351,3 +443,4 @@ def forget_person(employee) -> None:
         text="", permalink="", external_id="", error="", account=None
     )
     SharingProfile.objects.filter(employee=employee).delete()
+    OwnPostsStatement.objects.filter(employee=employee).delete()

@@ -36,4 +36,6 @@ urlpatterns = [
         "profile/networks/<str:network>/audience/", views.network_audience, name="network_audience"
     ),
     path("networks/apps/", views.network_apps, name="network_apps"),
+    path("sharing/limits/", views.limits_settings, name="limits"),
+    path("shares/own-posts/", views.own_posts, name="own_posts"),
 ]

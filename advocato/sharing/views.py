@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 from advocato.content import services as content
 from advocato.content.models import ContentItem
 from advocato.core.models import Organisation
-from advocato.lib import networks
+from advocato.lib import hooks, networks
 from advocato.lib.jsonbody import JSONBodyError, json_error, parse_json
 from advocato.lib.permissions import employee_required, role_required
 from advocato.links import services as links
@@ -28,7 +29,7 @@ from advocato.links.models import Click
 from advocato.people import privacy
 from advocato.people.models import Employee
 
-from . import connections, posting, services
+from . import connections, limits, posting, services
 from .forms import (
     AudienceForm,
     BlueskyConnectForm,
@@ -36,7 +37,9 @@ from .forms import (
     EngagementImportForm,
     MastodonConnectForm,
     NetworkAppForm,
+    OwnPostsForm,
     ShareForm,
+    SharingLimitsForm,
 )
 from .models import (
     DIRECT_NETWORKS,
@@ -44,6 +47,7 @@ from .models import (
     NetworkApp,
     PostState,
     Share,
+    SharingLimits,
     SharingProfile,
     Source,
 )
@@ -114,20 +118,27 @@ def compose(request, pk: int):
             else:
                 return redirect("sharing:handoff", pk=share.pk)
         elif not any(c.level == "error" for c in checks):
-            share = services.start_share(
-                employee,
-                item,
-                data["network"],
-                data["text"],
-                _starting_text(item, language, data["network"]),
-                method=Share.Method.COPY if data["network"] == "instagram" else Share.Method.DIALOG,
-                language=language,
-            )
-            if data["mastodon_instance"]:
-                SharingProfile.objects.update_or_create(
-                    employee=employee, defaults={"mastodon_instance": data["mastodon_instance"]}
+            try:
+                share = services.start_share(
+                    employee,
+                    item,
+                    data["network"],
+                    data["text"],
+                    _starting_text(item, language, data["network"]),
+                    method=Share.Method.COPY
+                    if data["network"] == "instagram"
+                    else Share.Method.DIALOG,
+                    language=language,
                 )
-            return redirect("sharing:handoff", pk=share.pk)
+            except limits.LimitReached as error:
+                form.add_error(None, str(error))
+            else:
+                if data["mastodon_instance"]:
+                    SharingProfile.objects.update_or_create(
+                        employee=employee,
+                        defaults={"mastodon_instance": data["mastodon_instance"]},
+                    )
+                return redirect("sharing:handoff", pk=share.pk)
     network = form.data.get("network", chosen) if form.is_bound else chosen
     localised = content.localise(item, language)
     return render(
@@ -150,7 +161,12 @@ def compose(request, pk: int):
             if network in dict(connections.offered_networks())
             else None,
             "direct_networks": dict(DIRECT_NETWORKS),
-            "best": posting.best_time(network) if network in dict(DIRECT_NETWORKS) else None,
+            "best": posting.best_time_for(employee, network)
+            if network in dict(DIRECT_NETWORKS)
+            else None,
+            "limits": SharingLimits.get(),
+            "sharing_hours": limits.hours_text(SharingLimits.get()),
+            "balance": services.content_balance(employee),
         },
     )
 
@@ -185,8 +201,15 @@ def copy_text(request, pk: int):
     network = request.POST.get("network", "")
     if network not in dict(networks.NETWORKS):
         raise Http404(_("Unknown network."))
-    share = services.copy_share(request.employee, item, network, request.POST.get("language"))
-    if request.headers.get("Accept", "").startswith("application/json"):
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        share = services.copy_share(request.employee, item, network, request.POST.get("language"))
+    except limits.LimitReached as error:
+        if wants_json:
+            return JsonResponse({"error": str(error)}, status=409)
+        messages.error(request, str(error))
+        return redirect("content:item", pk=item.pk)
+    if wants_json:
         link = links.link_url(share.link, request.build_absolute_uri("/"))
         return JsonResponse({"text": services.text_with_link(item, share.text, link)})
     return redirect("sharing:handoff", pk=share.pk)
@@ -217,6 +240,7 @@ def handoff(request, pk: int):
                 share.network, text, link, profile.mastodon_instance if profile else ""
             ),
             "network_label": dict(networks.NETWORKS)[share.network],
+            "sections": hooks.share_page_sections(request, share),
         },
     )
 
@@ -281,8 +305,11 @@ def mine(request):
         for key in ("clicks", "unique", "previews", "conversions")
     }
     return render(
-        request, "sharing/mine.html", {"page": page, "shares": rows, "totals": totals, "params": ""}
-    )
+        request,
+        "sharing/mine.html",
+        {"page": page, "shares": rows, "totals": totals, "params": "",
+         "balance": services.content_balance(request.employee), "own_form": OwnPostsForm()},
+    )  # fmt: skip
 
 
 @role_required("curator", "analyst")
@@ -360,6 +387,7 @@ def _direct_share(request, share: Share):
             and share.scheduled_for is not None
             and share.scheduled_for <= timezone.now() + timedelta(seconds=1),
             "readings": share.readings.all()[:10],
+            "sections": hooks.share_page_sections(request, share),
         },
     )
 
@@ -427,6 +455,7 @@ def enter_engagement(request, pk: int):
                 {"share": share, "post": posting.post_text(share)[0], "engagement_form": form,
                  "network_label": dict(networks.NETWORKS)[share.network],
                  "readings": share.readings.all()[:10],
+                 "sections": hooks.share_page_sections(request, share),
                  "deletes_on_network": adapter_class(share.network).deletes},
                 status=400,
             )  # fmt: skip
@@ -611,3 +640,35 @@ def engagement_import(request):
     status = 400 if request.method == "POST" else 200
     return render(request, "sharing/engagement_import.html", {"form": form, "problems": problems},
                   status=status)  # fmt: skip
+
+
+# --- Healthy limits and the content balance ----------------------------------------------------
+
+
+@role_required("admin")
+def limits_settings(request):
+    """The admin's healthy limits: shares per day, sharing hours, the content balance."""
+    form = SharingLimitsForm(request.POST or None, instance=SharingLimits.get())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Settings saved."))
+        return redirect("sharing:limits")
+    return render(
+        request,
+        "sharing/limits.html",
+        {"form": form, "zone": Organisation.get().time_zone},
+        status=400 if form.errors else 200,
+    )
+
+
+@employee_required
+@require_POST
+def own_posts(request):
+    """The advocate tells us how many posts of their own they made (for the balance)."""
+    form = OwnPostsForm(request.POST)
+    if form.is_valid():
+        services.state_own_posts(request.employee, form.cleaned_data["count"])
+        messages.success(request, _("Thank you — your balance is updated."))
+    else:
+        messages.error(request, _("Give the number of your own posts as a whole number."))
+    return redirect(reverse("sharing:mine") + "#balance")

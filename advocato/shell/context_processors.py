@@ -46,6 +46,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
         [
             ("content:library", _("Content library"), ("curator",)),
             ("content:review", _("Review queue"), ("curator",)),
+            ("enablement:questions", _("Questions from advocates"), ("curator",)),
         ],
     ),
     (
@@ -70,6 +71,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("sharing:network_apps", _("Social networks"), ("admin",)),
             ("api:webhooks", _("Webhooks"), ("admin",)),
             ("shell:settings", _("Organisation settings"), ("admin",)),
+            ("sharing:limits", _("Healthy limits"), ("admin",)),
             ("enablement:manage", _("Policy versions"), ("admin",)),
             ("shell:audit", _("Audit log"), ("admin",)),
             ("api:service_tokens", _("API tokens"), ("admin",)),

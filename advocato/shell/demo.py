@@ -18,6 +18,8 @@ BUILDERS = [
     "advocato.enablement.demo",
     "advocato.api.demo",
     "advocato.api.webhooks.demo",
+    "advocato.sharing.demo_limits",
+    "advocato.enablement.demo_questions",
 ]
 SEED = 20261123
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from advocato.core import audit
 from advocato.core.models import AuditEntry
+from advocato.enablement import questions
 from advocato.lib.validators import spreadsheet_safe
 from advocato.people import services as people
 from advocato.people.models import Employee
@@ -44,9 +45,16 @@ TITLES = {
     "badges": gettext_lazy("Badges"),
     "reward_requests": gettext_lazy("Reward requests"),
     "kudos": gettext_lazy("Kudos"),
+    "own_posts": gettext_lazy("Posts of your own in the last 30 days"),
+    "questions": gettext_lazy("Questions to the comms team"),
     "audit_log": gettext_lazy("Audit log"),
 }
 COLUMNS = {
+    "own_posts": gettext_lazy("Posts of your own in the last 30 days"),
+    "asked": gettext_lazy("Asked"),
+    "comment_link": gettext_lazy("Link to the comment"),
+    "question": gettext_lazy("Question"),
+    "answer": gettext_lazy("Answer"),
     "name": gettext_lazy("Name"),
     "email": gettext_lazy("E-mail address"),
     "title": gettext_lazy("Job title"),
@@ -121,6 +129,7 @@ def collect(employee: Employee) -> Sections:
     data.update(people.personal_data(employee))
     data.update(sharing.personal_data(employee))
     data.update(rewards.personal_data(employee))
+    data.update(questions.personal_data(employee))
     data["audit_log"] = [
         {
             "when": e.at,
@@ -216,6 +225,7 @@ def forget(employee: Employee, *, by: Employee) -> None:
     themselves = by.pk == employee.pk
     with transaction.atomic(), audit.acting_as(None):
         rewards.forget_person(employee, by)
+        questions.forget_person(employee)
         sharing.forget_person(employee)
         people.forget_person(employee)
         audit.forget(objects=objects, words=words, actor_id=user_id, label=label)

@@ -278,6 +278,7 @@ def dataset(world):
     from advocato.content import services as content
     from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
     from advocato.core.models import AuditEntry
+    from advocato.enablement import questions
     from advocato.enablement.models import PolicyVersion
     from advocato.people import services as people
     from advocato.people.models import Group, Invitation
@@ -341,6 +342,14 @@ def dataset(world):
         number=1, body_en="Share **in your own words**.", published_at=timezone.now()
     )
     policy_draft = PolicyVersion.objects.create(number=2, body_en="Share, and say so.")
+    asked = {
+        role: questions.ask(
+            who, shares[role], "Is this greenwashing? " * 20, "https://x.example/status/1",
+            "How do I answer this politely?",
+        )
+        for role, who in personas.items()
+    }  # fmt: skip
+    questions.answer(asked["advocate"], world.curator, "Thank them and link to the study.")
     history_upload = HistoryImport.objects.create(
         uploaded_by=world.admin, filename="clicks.csv", kind="clicks", data=b"", total_rows=2,
         good_rows=1, problem_count=1,
@@ -374,6 +383,8 @@ def dataset(world):
         "rewards:reward_edit": lambda role: [(reward.pk,)],
         "enablement:edit": lambda role: [(policy_draft.number,)],
         "enablement:acceptances": lambda role: [(policy.number,)],
+        "enablement:ask": lambda role: [(shares[role].pk,)],
+        "enablement:question": lambda role: [(asked[role].pk,)],
         "analytics:history_report": lambda role: [(history_upload.pk,)],
         "api:webhook": lambda role: [(webhook.pk,)],
         "api:webhook_edit": lambda role: [(webhook.pk,)],

@@ -161,3 +161,23 @@ def test_demo_has_a_webhook_with_deliveries_and_a_failure():
     assert delivered.count() == endpoint.messages.count() - 1
     codes = set(WebhookAttempt.objects.values_list("status_code", flat=True))
     assert {204, 503, None} <= codes
+
+
+def test_demo_has_healthy_limits_and_questions_for_the_comms_team(client):
+    from advocato.enablement.models import Question
+    from advocato.sharing.models import SharingLimits
+
+    summary = build_demo(quiet=True)
+    rules = SharingLimits.get()
+    assert (rules.per_day, rules.keep_hours, rules.weekends) == (3, True, False)
+    assert summary["questions"] == 3
+    waiting = Question.objects.get(status="new")
+    assert waiting.asker.email == "anna.holm@nordlys.example"
+    assert Question.objects.filter(status="answered").exclude(answer="").exists()
+    client.force_login(Employee.objects.get(email="curator@nordlys.example").user)
+    html = client.get(reverse("enablement:questions")).content.decode()
+    assert "Anna Holm" in html and "3.0 hours" not in html  # the median of 3 h and 26 h
+    assert "14.5 hours" in html
+    client.force_login(waiting.asker.user)
+    mine = client.get(reverse("sharing:mine")).content.decode()
+    assert "% of your posts were the company" in mine or "posts were the company" in mine

@@ -134,3 +134,22 @@ def test_an_admin_deletes_on_request_and_nobody_else_can(client, history, person
     entry = AuditEntry.objects.get(object_id=str(history.pk), action="delete")
     assert entry.actor_label == "admin@example.com"
     assert client.post(url, {"confirm": "anna@example.com"}).status_code == 302  # told, no 500
+
+
+def test_questions_and_own_posts_are_in_my_data_and_forgotten(personas):
+    from advocato.enablement import questions
+    from advocato.enablement.models import Question
+    from advocato.sharing import services as sharing
+    from advocato.shell import personal_data
+
+    anna = personas["advocate"]
+    share = make_share(anna, make_item())
+    questions.ask(anna, share, "A rude comment", "https://x.example/1", "What now?")
+    sharing.state_own_posts(anna, 3)
+    data = personal_data.collect(anna)
+    assert data["questions"][0]["question"] == "What now?"
+    assert data["own_posts"][0]["own_posts"] == 3
+    personal_data.forget(anna, by=anna)
+    question = Question.objects.get()  # kept for the team's time to first answer
+    assert (question.comment, question.comment_link, question.question) == ("", "", "")
+    assert personal_data.collect(Employee.objects.get(pk=anna.pk))["own_posts"] == []

@@ -56,6 +56,9 @@ ADMINISTRATION = {
         ("admin",),
     ),
     "analytics:subscriptions": ("admin", "analyst"),
+    # Questions to the comms team: answering one needs to know who asked. Only the asker,
+    # curators and admins open them at all.
+    **dict.fromkeys(["enablement:questions", "enablement:question"], ("admin", "curator")),
 }
 # Not pages: the redirect, the conversion endpoints, the language switch, an invitation
 # link, uploaded files.
@@ -70,6 +73,8 @@ SKIP = {
     "shell:forget_person",
     "enablement:accept",
     "enablement:onboarding_tick",
+    "enablement:question_status",
+    "sharing:own_posts",
     "sharing:remove",
     "sharing:copy",
     "content:share_target",
@@ -163,6 +168,9 @@ def world(personas):
     policy = PolicyVersion.objects.create(number=1, body_en="Share.", published_at=timezone.now())
     PolicyAcceptance.objects.create(employee=zelda, version=policy)
     policy_draft = PolicyVersion.objects.create(number=2, body_en="Share, and say so.")
+    from advocato.enablement import questions
+
+    question = questions.ask(zelda, shares[0], "A hard comment", "", "What do I say?")
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     EmployeeOfMonth.objects.create(month=last_month, employee=zelda, confirmed_by=personas["admin"])
     group = Group.objects.create(name="Ambassadors")
@@ -219,6 +227,8 @@ def world(personas):
             "enablement:acceptances": [policy.number],
             "api:webhook": [webhook.pk],
             "api:webhook_edit": [webhook.pk],
+            "enablement:ask": [shares[0].pk],
+            "enablement:question": [question.pk],
         },
     }
 
