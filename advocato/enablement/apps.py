@@ -7,7 +7,8 @@ from advocato.lib import hooks
 
 class EnablementConfig(AppConfig):
     """Making people confident: the social media policy and its acceptance, the onboarding
-    checklist. Sits beside analytics and rewards, above sharing."""
+    checklist, training with quizzes, the programme plan. Sits beside analytics and rewards,
+    above sharing."""
 
     name = "advocato.enablement"
     label = "enablement"
@@ -17,5 +18,16 @@ class EnablementConfig(AppConfig):
         from . import models, services
 
         hooks.may_share.register(services.may_share)
-        for model in (models.PolicyVersion, models.EnablementSettings):
+        for model in (
+            models.PolicyVersion,
+            models.EnablementSettings,
+            models.TrainingModule,
+            models.Question,
+            models.Option,
+            models.ProgrammePlan,
+            models.PlanObjective,
+        ):
             audit.register(model)
+        for field in ("ambassadors", "departments"):
+            through = getattr(models.ProgrammePlan, field).through
+            audit.register_m2m(through, models.ProgrammePlan, field)
