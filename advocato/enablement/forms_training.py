@@ -167,7 +167,8 @@ class QuizForm(forms.Form):
         for question in self.questions:
             name = f"q{question.pk}"
             # A radio sends one value; two for a one-answer question is a forged form.
-            if question.kind == Question.Kind.SINGLE and len(self.data.getlist(name)) > 1:
+            sent = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if question.kind == Question.Kind.SINGLE and len(sent) > 1:
                 self.add_error(name, _("Choose one answer."))
         return data
 
@@ -238,4 +239,4 @@ class ObjectiveForm(forms.ModelForm):
     def __init__(self, *args, kpis: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         _clean_texts(self, (), ("objective",))
-        self.fields["kpi"].choices = [("", "–"), *kpis]
+        self.fields["kpi"].choices = [("", "–"), *kpis]  # type: ignore[attr-defined]

@@ -55,15 +55,12 @@ def make_module(points=20, pass_mark=100, attempts_per_day=3, published=True) ->
 
 
 def right_answers(module) -> dict[int, list[int]]:
-    return {
-        q.pk: [o.pk for o in q.options.all() if o.correct] for q in module.questions.all()
-    }
+    return {q.pk: [o.pk for o in q.options.all() if o.correct] for q in module.questions.all()}
 
 
 def wrong_answers(module) -> dict[int, list[int]]:
     return {
-        q.pk: [o.pk for o in q.options.all() if not o.correct][:1]
-        for q in module.questions.all()
+        q.pk: [o.pk for o in q.options.all() if not o.correct][:1] for q in module.questions.all()
     }
 
 
@@ -113,7 +110,9 @@ def test_attempts_per_day_then_tomorrow_again(personas, fixed_clock):
     anna = personas["advocate"]
     module = make_module(attempts_per_day=2)
     for _n in range(2):
-        assert not training.hand_in(anna, module, wrong_answers(module), training.new_token()).passed
+        assert not training.hand_in(
+            anna, module, wrong_answers(module), training.new_token()
+        ).passed
     assert "today's 2 attempts" in (training.why_not(anna, module) or "")
     with pytest.raises(training.TrainingError):
         training.hand_in(anna, module, right_answers(module), training.new_token())
@@ -190,7 +189,9 @@ def test_video_addresses_become_privacy_friendly_embeds():
         training.video_embed("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=3")
         == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
     )
-    assert training.video_embed("https://youtu.be/dQw4w9WgXcQ").endswith("/embed/dQw4w9WgXcQ")
+    assert training.video_embed("https://youtu.be/dQw4w9WgXcQ") == (
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    )
     assert training.video_embed("https://vimeo.com/76979871") == (
         "https://player.vimeo.com/video/76979871"
     )
@@ -200,7 +201,7 @@ def test_video_addresses_become_privacy_friendly_embeds():
 
 def test_a_lesson_keeps_pictures_and_drops_scripts():
     html = training.render_lesson(
-        '![Profile](https://nordlys.example/p.png)\n\n<script>alert(1)</script>'
+        "![Profile](https://nordlys.example/p.png)\n\n<script>alert(1)</script>"
         '<img src="javascript:alert(1)" onerror="x()">'
     )
     assert '<img alt="Profile" src="https://nordlys.example/p.png">' in html
@@ -341,7 +342,9 @@ def test_a_curator_writes_a_module_side_by_side_and_publishes_it_audited(client,
     assert module.is_published
     types = set(AuditEntry.objects.values_list("object_type", flat=True))
     assert {"enablement.TrainingModule", "enablement.Question", "enablement.Option"} <= types
-    bad = client.post(reverse("enablement:training_edit", args=[module.pk]), {**form, "points": 5000})
+    bad = client.post(
+        reverse("enablement:training_edit", args=[module.pk]), {**form, "points": 5000}
+    )
     assert bad.status_code == 400
     module.refresh_from_db()
     assert module.points == 15
