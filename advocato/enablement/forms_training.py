@@ -239,4 +239,8 @@ class ObjectiveForm(forms.ModelForm):
     def __init__(self, *args, kpis: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         _clean_texts(self, (), ("objective",))
-        self.fields["kpi"].choices = [("", "–"), *kpis]  # type: ignore[attr-defined]
+        keys = {key for key, _label in kpis}
+        kept = self.instance.kpi
+        # A figure chosen earlier stays choosable even when this quarter has no such target.
+        extra = [(kept, kept)] if kept and kept not in keys else []
+        self.fields["kpi"].choices = [("", "–"), *kpis, *extra]  # type: ignore[attr-defined]

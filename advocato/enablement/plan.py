@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from advocato.content.models import Goal
 from advocato.core.models import Organisation
 from advocato.lib import hooks
+from advocato.people import privacy
 from advocato.people.models import Employee
 
 from . import services, training
@@ -55,7 +56,7 @@ class Objective:
     figure: dict | None
 
 
-def page(language: str) -> dict:
+def page(language: str, viewer: Employee) -> dict:
     plan = ProgrammePlan.get()
     found = figures()
     rows = []
@@ -83,7 +84,10 @@ def page(language: str) -> dict:
     return {
         "plan": plan,
         "purpose": training.render_lesson(training.tr(plan, "purpose", language)),
-        "ambassadors": list(plan.ambassadors.filter(is_active=True).order_by("name")),
+        # People who asked to be left out of rankings are not named here either.
+        "ambassadors": list(
+            plan.ambassadors.filter(privacy.listed(viewer), is_active=True).order_by("name")
+        ),
         "departments": list(plan.departments.order_by("name")),
         "objectives": rows,
         "policy": policy,

@@ -265,7 +265,7 @@ def progress(request):
 
 @employee_required
 def plan(request):
-    context = programme_plan.page(_language())
+    context = programme_plan.page(_language(), request.employee)
     context["rhythm_text"] = programme_plan.rhythm_text(context["plan"])
     return render(request, "enablement/plan.html", context)
 

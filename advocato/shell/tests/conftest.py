@@ -278,7 +278,8 @@ def dataset(world):
     from advocato.content import services as content
     from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
     from advocato.core.models import AuditEntry
-    from advocato.enablement.models import PolicyVersion
+    from advocato.enablement import training
+    from advocato.enablement.models import Option, PolicyVersion, Question, TrainingModule
     from advocato.people import services as people
     from advocato.people.models import Group, Invitation
     from advocato.rewards.models import Challenge, Reward
@@ -341,6 +342,24 @@ def dataset(world):
         number=1, body_en="Share **in your own words**.", published_at=timezone.now()
     )
     policy_draft = PolicyVersion.objects.create(number=2, body_en="Share, and say so.")
+    # A published module with both kinds of question, and an attempt of each role's own.
+    module = TrainingModule.objects.create(
+        title_en="Your own voice",
+        body_en="Say it **your way**.",
+        video_url="https://youtu.be/K0Xf4vMV5TQ",
+    )
+    question = Question.objects.create(module=module, text_en="Which gets more engagement?",
+                                       explanation_en="Your own words.")  # fmt: skip
+    Option.objects.create(question=question, text_en="The text as it is")
+    right = Option.objects.create(question=question, text_en="Your own words", correct=True)
+    several = Question.objects.create(module=module, kind="multiple", text_en="Your profile shows")
+    Option.objects.create(question=several, text_en="Your title", correct=True)
+    Option.objects.create(question=several, text_en="Your salary")
+    training.publish(module)
+    attempts = {
+        role: training.hand_in(who, module, {question.pk: [right.pk]}, training.new_token())
+        for role, who in personas.items()
+    }
     history_upload = HistoryImport.objects.create(
         uploaded_by=world.admin, filename="clicks.csv", kind="clicks", data=b"", total_rows=2,
         good_rows=1, problem_count=1,
@@ -373,6 +392,11 @@ def dataset(world):
         "rewards:reward_edit": lambda role: [(reward.pk,)],
         "enablement:edit": lambda role: [(policy_draft.number,)],
         "enablement:acceptances": lambda role: [(policy.number,)],
+        "enablement:training_module": lambda role: [(module.pk,)],
+        "enablement:training_attempt": lambda role: [(attempts[role].pk,)],
+        "enablement:training_edit": lambda role: [(module.pk,)],
+        "enablement:training_question_new": lambda role: [(module.pk,)],
+        "enablement:training_question_edit": lambda role: [(several.pk,)],
         "analytics:history_report": lambda role: [(history_upload.pk,)],
     }
     return personas, objects

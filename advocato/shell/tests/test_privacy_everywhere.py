@@ -49,6 +49,7 @@ ADMINISTRATION = {
             "rewards:payroll",
             "rewards:review",  # held points to approve, with whose they are
             "enablement:acceptances",  # who accepted the policy: a compliance record
+            "enablement:plan_edit",  # choosing the programme team's people
         ],
         ("admin",),
     ),
@@ -67,6 +68,7 @@ SKIP = {
     "shell:forget_person",
     "enablement:accept",
     "enablement:onboarding_tick",
+    "enablement:training_question_delete",
     "sharing:remove",
     "sharing:copy",
     "rewards:review_decide",
@@ -87,7 +89,16 @@ def world(personas):
     """The opted-out person and everything that could carry her name."""
     from advocato.analytics.models import HistoryImport
     from advocato.content.models import ContentItem, FeedSource, Status
-    from advocato.enablement.models import PolicyAcceptance, PolicyVersion
+    from advocato.enablement import training
+    from advocato.enablement.models import (
+        Option,
+        PlanObjective,
+        PolicyAcceptance,
+        PolicyVersion,
+        ProgrammePlan,
+        Question,
+        TrainingModule,
+    )
     from advocato.links.models import Click, Conversion, TrackedLink
     from advocato.people.models import Group, InviteImport, Ranking
     from advocato.rewards import ledger
@@ -150,6 +161,15 @@ def world(personas):
     policy = PolicyVersion.objects.create(number=1, body_en="Share.", published_at=timezone.now())
     PolicyAcceptance.objects.create(employee=zelda, version=policy)
     policy_draft = PolicyVersion.objects.create(number=2, body_en="Share, and say so.")
+    # She passed a training module (points in the ledger, a row in her manager's progress).
+    module = TrainingModule.objects.create(title_en="Your own voice", body_en="Say it your way.")
+    question = Question.objects.create(module=module, text_en="Whose words?")
+    right = Option.objects.create(question=question, text_en="Mine", correct=True)
+    Option.objects.create(question=question, text_en="Theirs")
+    training.publish(module)
+    attempt = training.hand_in(zelda, module, {question.pk: [right.pk]}, training.new_token())
+    PlanObjective.objects.create(goal="leads", objective_en="Leads", kpi="conversions")
+    ProgrammePlan.get().ambassadors.add(zelda, anna)  # she is kept off the plan's list
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     EmployeeOfMonth.objects.create(month=last_month, employee=zelda, confirmed_by=personas["admin"])
     group = Group.objects.create(name="Ambassadors")
@@ -199,6 +219,11 @@ def world(personas):
             "rewards:decide": [redemption.pk],
             "enablement:edit": [policy_draft.number],
             "enablement:acceptances": [policy.number],
+            "enablement:training_module": [module.pk],
+            "enablement:training_attempt": [attempt.pk],
+            "enablement:training_edit": [module.pk],
+            "enablement:training_question_new": [module.pk],
+            "enablement:training_question_edit": [question.pk],
         },
     }
 
