@@ -163,9 +163,9 @@ def quarter_figures(year: int, quarter: int) -> list[dict]:
         check_quarter(year, quarter)
     except ValueError:
         return []
-    start, end = kpis.quarter_bounds(year, quarter)
-    today = Organisation.get().today()
-    data = kpis.programme(kpis.Filters(start=start, end=min(end, max(start, today))))
+    # The whole quarter, as the evaluation reads it: the figures so far against the quarter's
+    # own target (not one scaled to the days gone).
+    data = kpis.programme(kpis.Filters(*kpis.quarter_bounds(year, quarter)))
     currency = Settings.get().currency
     rows = [
         _kpi_row(fig.key, fig.label, fig.value, None, fig.target, rate=fig.is_rate,

@@ -26,7 +26,7 @@ def test_an_advocate_passes_a_quiz_and_sees_the_points(browser, live_server, adv
     from advocato.conftest import PASSWORD
     from advocato.rewards.models import PointEntry
 
-    module = make_module(points=25, pass_mark=100)
+    make_module(points=25, pass_mark=100)
     phone = browser.new_context(
         locale="en-GB", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
