@@ -163,4 +163,3 @@ def test_demo_looks_alive_on_any_day_of_the_year(moment, client):
     for email in LOGINS:
         assert client.login(email=email, password=DEMO_PASSWORD)
         assert client.get(reverse("home")).status_code == 200, email
-
