@@ -11,9 +11,10 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
-        from . import models, services
+        from . import evaluation, models, services
 
         hooks.best_slot_from_data.register(services.best_slot)
+        hooks.quarter_figures.register(evaluation.quarter_figures)
 
         for model in (models.Settings, models.Target, models.Evaluation, models.Subscription):
             audit.register(model)

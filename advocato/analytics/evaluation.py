@@ -154,6 +154,30 @@ def report(year: int, quarter: int, *, today: date | None = None) -> dict:
     }
 
 
+def quarter_figures(year: int, quarter: int) -> list[dict]:
+    """The quarter's KPIs so far against their targets (the answer to
+    `hooks.quarter_figures`, for the programme plan). Raises nothing: a bad quarter gives []."""
+    try:
+        check_quarter(year, quarter)
+    except ValueError:
+        return []
+    # The whole quarter, as the evaluation reads it: the figures so far against the quarter's
+    # own target (not one scaled to the days gone).
+    data = kpis.programme(kpis.Filters(*kpis.quarter_bounds(year, quarter)))
+    currency = Settings.get().currency
+    rows = [
+        _kpi_row(fig.key, fig.label, fig.value, None, fig.target, rate=fig.is_rate,
+                 money=fig.money, how=fig.how, currency=currency)
+        for fig in data["figures"]
+    ]  # fmt: skip
+    for key, (target, _note) in sorted(data["kind_targets"].items()):
+        kind = key.removeprefix("conversions:")
+        rows.append(
+            _kpi_row(key, f"{_('Conversions')}: {kind}", data["kinds"].get(kind, 0), None, target)
+        )
+    return rows
+
+
 def _kpi_row(
     key, label, value, previous, target, *, rate=False, money=False, how="", currency=""
 ) -> dict:

@@ -7,7 +7,8 @@ from advocato.lib import hooks
 
 class EnablementConfig(AppConfig):
     """Making people confident: the social media policy and its acceptance, the onboarding
-    checklist. Sits beside analytics and rewards, above sharing."""
+    checklist, training with quizzes, the programme plan. Sits beside analytics and rewards,
+    above sharing."""
 
     name = "advocato.enablement"
     label = "enablement"
@@ -18,5 +19,17 @@ class EnablementConfig(AppConfig):
 
         hooks.may_share.register(services.may_share)
         hooks.share_page_sections.register(questions.share_section)
-        for model in (models.PolicyVersion, models.EnablementSettings, models.Question):
+        for model in (
+            models.PolicyVersion,
+            models.EnablementSettings,
+            models.Question,
+            models.TrainingModule,
+            models.QuizQuestion,
+            models.Option,
+            models.ProgrammePlan,
+            models.PlanObjective,
+        ):
             audit.register(model)
+        for field in ("ambassadors", "departments"):
+            through = getattr(models.ProgrammePlan, field).through
+            audit.register_m2m(through, models.ProgrammePlan, field)

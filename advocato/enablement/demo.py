@@ -14,9 +14,10 @@ from advocato.core.audit import acting_as
 from advocato.people.models import Employee
 from advocato.sharing.models import NetworkAccount, Share
 
+from . import demo_training
 from .models import ChecklistTick, EnablementSettings, PolicyAcceptance, PolicyVersion
 
-STEPS = 1
+STEPS = 2
 
 POLICY = {
     "en": """You are welcome to share Nordlys content on your own profiles — in your own words.
@@ -108,7 +109,11 @@ def build(rng: random.Random, progress) -> dict:
         PolicyAcceptance.objects.bulk_create(acceptances)
         ChecklistTick.objects.bulk_create(ticks, ignore_conflicts=True)
     progress.update(1)
+    with acting_as(None):
+        trained = demo_training.build(rng, now)
+    progress.update(1)
     return {
+        **trained,
         "policy_versions": 2,
         "policy_acceptances": len(acceptances),
         "sharers": Share.objects.values("employee").distinct().count(),

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advocato.content.models import Goal
 from advocato.core.audit import acting_as
 from advocato.people.models import Employee
 
@@ -138,3 +139,231 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asker} · {self.asked_at:%Y-%m-%d}"
+
+
+# --- Training: modules, their quizzes, attempts and completions ----------------------------------
+
+LANGUAGE_CODES = ("en", "da", "nb")
+
+
+class Translated:
+    """`text("body", "da")`: a field's text in one language ("" when not written)."""
+
+    def text(self, field: str, language: str) -> str:
+        return getattr(self, f"{field}_{language}", "") or ""
+
+
+class TrainingModule(Translated, models.Model):
+    """A lesson (text with images, an optional video) and its quiz. Passing the quiz completes
+    the module and earns its points once. Drafts are seen only by curators and admins."""
+
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    title_da = models.CharField(_("title in Danish"), max_length=200, blank=True)
+    title_nb = models.CharField(_("title in Norwegian"), max_length=200, blank=True)
+    body_en = models.TextField(_("lesson in English"), blank=True, help_text=BODY_HELP)
+    body_da = models.TextField(_("lesson in Danish"), blank=True, help_text=BODY_HELP)
+    body_nb = models.TextField(_("lesson in Norwegian"), blank=True, help_text=BODY_HELP)
+    video_url = models.URLField(
+        _("video"),
+        blank=True,
+        help_text=_("A YouTube or Vimeo address is shown in the page; any other as a link."),
+    )
+    minutes = models.PositiveSmallIntegerField(_("minutes it takes"), default=10)
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark (% of questions right)"), default=80)
+    attempts_per_day = models.PositiveSmallIntegerField(
+        _("attempts per day"),
+        default=3,
+        help_text=_("How often a person may try the quiz in one day before passing. 0: no limit."),
+    )
+    points = models.PositiveSmallIntegerField(
+        _("points for passing"), default=20, help_text=_("Paid once per person, at most 200.")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("training module")
+        verbose_name_plural = _("training modules")
+
+    def __str__(self) -> str:
+        return self.title_en or self.title_da or self.title_nb or f"#{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class QuizQuestion(Translated, models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("One right answer")
+        MULTIPLE = "multiple", _("Several right answers (tick all)")
+
+    module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.SINGLE)
+    text_en = models.CharField(_("question in English"), max_length=500, blank=True)
+    text_da = models.CharField(_("question in Danish"), max_length=500, blank=True)
+    text_nb = models.CharField(_("question in Norwegian"), max_length=500, blank=True)
+    explanation_en = models.TextField(_("explanation in English"), blank=True)
+    explanation_da = models.TextField(_("explanation in Danish"), blank=True)
+    explanation_nb = models.TextField(_("explanation in Norwegian"), blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("quiz question")
+        verbose_name_plural = _("quiz questions")
+
+    def __str__(self) -> str:
+        return self.text_en or self.text_da or self.text_nb or f"#{self.pk}"
+
+
+class Option(Translated, models.Model):
+    question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="options")
+    text_en = models.CharField(_("answer in English"), max_length=300, blank=True)
+    text_da = models.CharField(_("answer in Danish"), max_length=300, blank=True)
+    text_nb = models.CharField(_("answer in Norwegian"), max_length=300, blank=True)
+    correct = models.BooleanField(_("right answer"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+
+    def __str__(self) -> str:
+        return self.text_en or self.text_da or self.text_nb or f"#{self.pk}"
+
+
+class QuizAttempt(models.Model):
+    """One hand-in of a module's quiz: the options ticked per question, graded when handed in.
+    `token` is the form's own key, so pressing "hand in" twice records one attempt."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="quiz_attempts")
+    module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="attempts")
+    token = models.CharField(max_length=32)
+    # {question id: [option ids ticked]}, as handed in.
+    answers = models.JSONField(default=dict)
+    right = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveSmallIntegerField(default=0)
+    score = models.PositiveSmallIntegerField(default=0)  # percent
+    passed = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "token"], name="quiz_attempt_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.module_id} {self.score}%"
+
+
+class TrainingCompletion(models.Model):
+    """The first pass of a module's quiz by a person: one row ever, whatever came after."""
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="training_completions"
+    )
+    module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="completions")
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.SET_NULL, null=True, related_name="+")
+    passed_at = models.DateTimeField(default=timezone.now)
+    points = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-passed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "module"], name="training_passed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.module_id}"
+
+
+# --- The programme plan ------------------------------------------------------------------------
+
+
+class ProgrammePlan(Translated, models.Model):
+    """The programme team's one-page plan (one row, pk=1): who does what, why, and how often
+    it is evaluated. Objectives per goal are `PlanObjective` rows."""
+
+    class Rhythm(models.TextChoices):
+        MONTHLY = "monthly", _("Every month")
+        QUARTERLY = "quarterly", _("Every quarter")
+        HALF_YEARLY = "half_yearly", _("Every half year")
+
+    purpose_en = models.TextField(_("why we run the programme, in English"), blank=True,
+                                  help_text=BODY_HELP)  # fmt: skip
+    purpose_da = models.TextField(_("why we run the programme, in Danish"), blank=True,
+                                  help_text=BODY_HELP)  # fmt: skip
+    purpose_nb = models.TextField(_("why we run the programme, in Norwegian"), blank=True,
+                                  help_text=BODY_HELP)  # fmt: skip
+    decision_maker = models.ForeignKey(
+        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("decision maker"),
+    )  # fmt: skip
+    data_owner = models.ForeignKey(
+        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("data owner"), help_text=_("Keeps the figures and the targets."),
+    )  # fmt: skip
+    story_owner = models.ForeignKey(
+        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("story owner"), help_text=_("Tells the success stories inside the company."),
+    )  # fmt: skip
+    ambassadors = models.ManyToManyField(
+        Employee, blank=True, related_name="+", verbose_name=_("ambassadors")
+    )
+    departments = models.ManyToManyField(
+        "people.Department", blank=True, related_name="+",
+        verbose_name=_("departments taking part"),
+    )  # fmt: skip
+    rhythm = models.CharField(
+        _("evaluation rhythm"), max_length=12, choices=Rhythm.choices, default=Rhythm.QUARTERLY
+    )
+    meetings = models.CharField(
+        _("meetings"),
+        max_length=300,
+        blank=True,
+        help_text=_("When the team meets, e.g. every Monday at 9, and a review each month."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("programme plan")
+        verbose_name_plural = _("programme plan")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def get(cls) -> ProgrammePlan:
+        with acting_as(None):
+            return cls.objects.get_or_create(pk=1)[0]
+
+
+class PlanObjective(Translated, models.Model):
+    """What the programme wants for one goal (leads, recruitment, …), measured by a KPI whose
+    quarterly target the analysts set."""
+
+    goal = models.CharField(_("goal"), max_length=24, choices=Goal.choices, unique=True)
+    objective_en = models.CharField(_("objective in English"), max_length=300, blank=True)
+    objective_da = models.CharField(_("objective in Danish"), max_length=300, blank=True)
+    objective_nb = models.CharField(_("objective in Norwegian"), max_length=300, blank=True)
+    kpi = models.CharField(_("measured by"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("programme objective")
+        verbose_name_plural = _("programme objectives")
+
+    def __str__(self) -> str:
+        return self.goal

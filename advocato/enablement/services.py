@@ -23,6 +23,7 @@ from advocato.people.models import Employee
 from advocato.people.services import in_programme
 from advocato.sharing.models import NetworkAccount, Share
 
+from . import training
 from .models import ChecklistTick, EnablementSettings, PolicyAcceptance, PolicyVersion
 
 # Markdown may produce these; anything else (scripts, styles, raw HTML) is dropped.
@@ -203,6 +204,7 @@ class Step:
 STEP_LABELS = {
     "policy": gettext_lazy("Read and accept the social media policy"),
     "network": gettext_lazy("Connect a network"),
+    "training": gettext_lazy("Complete the training"),
     "profile_check": gettext_lazy("Check your own profile"),
     "first_share": gettext_lazy("Share for the first time"),
 }
@@ -220,6 +222,17 @@ def checklist(employee: Employee) -> list[Step]:
                 _("What you may share and how — in a few minutes."),
                 "enablement:policy",
                 accepted(employee, current) is not None,
+            )
+        )
+    trained = training.passed_all(employee)
+    if trained is not None:
+        steps.append(
+            Step(
+                "training",
+                str(STEP_LABELS["training"]),
+                _("Short lessons with a quiz: how to share well. Passing earns points."),
+                "enablement:training",
+                trained,
             )
         )
     steps.append(
@@ -280,7 +293,10 @@ def completion(by: str = "department") -> dict:
         flags["policy"] = Exists(
             PolicyAcceptance.objects.filter(employee=OuterRef("pk"), version=current)
         )
-    keys = [k for k in ("policy", "network", "profile_check", "first_share") if k in flags]
+    if training.published_modules().exists():
+        flags["training"] = training.passed_all_flag()
+    order = ("policy", "training", "network", "profile_check", "first_share")
+    keys = [k for k in order if k in flags]
     field = "department__name" if by == "department" else "groups__name"
     rows = (
         people.annotate(**{f"has_{k}": flags[k] for k in keys})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_questions
+from . import views, views_questions, views_training
 
 app_name = "enablement"
 
@@ -17,4 +17,19 @@ urlpatterns = [
     path("questions/", views_questions.queue, name="questions"),
     path("questions/<int:pk>/", views_questions.detail, name="question"),
     path("questions/<int:pk>/status/", views_questions.set_status, name="question_status"),
-]
+    path("training/", views_training.modules, name="training"),
+    path("training/<int:pk>/", views_training.module, name="training_module"),
+    path("training/attempt/<int:pk>/", views_training.attempt, name="training_attempt"),
+    path("training/manage/", views_training.manage, name="training_manage"),
+    path("training/new/", views_training.module_new, name="training_new"),
+    path("training/<int:pk>/edit/", views_training.module_edit, name="training_edit"),
+    path("training/<int:pk>/questions/new/", views_training.question_new,
+         name="training_question_new"),
+    path("training/questions/<int:pk>/", views_training.question_edit,
+         name="training_question_edit"),
+    path("training/questions/<int:pk>/delete/", views_training.question_delete,
+         name="training_question_delete"),
+    path("training/progress/", views_training.progress, name="training_progress"),
+    path("plan/", views_training.plan, name="plan"),
+    path("plan/edit/", views_training.plan_edit, name="plan_edit"),
+]  # fmt: skip

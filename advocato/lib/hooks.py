@@ -68,3 +68,12 @@ def _no_best_slot(network: Any, now: Any = None) -> tuple[int, int] | None:
 best_slot_from_data: Hook[..., tuple[int, int] | None] = Hook(
     "best_slot_from_data", default=_no_best_slot
 )
+
+
+# enablement asks, analytics answers: the programme's KPIs for a quarter so far, each as a
+# dict with `key`, `label`, `value_text`, `target_text`, `of_target_text`, `reached` and
+# `target` (None: no target set) — what the programme plan shows beside its objectives. On its
+# own, enablement knows no KPIs (an empty list: the plan shows the objectives alone).
+quarter_figures: Hook[[int, int], list[dict]] = Hook(
+    "quarter_figures", default=lambda year, quarter: []
+)

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from advocato.core import audit
+from advocato.lib import signals
 
 
 class RewardsConfig(AppConfig):
@@ -10,7 +11,9 @@ class RewardsConfig(AppConfig):
     verbose_name = _("Rewards")
 
     def ready(self) -> None:
-        from . import models
+        from . import models, receivers
+
+        signals.training_passed.connect(receivers.pay_training, dispatch_uid="rewards.training")
 
         for model in (
             models.RuleVersion,

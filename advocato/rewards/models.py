@@ -114,6 +114,7 @@ class PointEntry(models.Model):
         CONVERSION = "conversion", _("Conversion")
         SUGGESTION = "suggestion", _("Suggestion published")
         STREAK = "streak", _("Weekly streak")
+        TRAINING = "training", _("Training passed")
         REVERSAL = "reversal", _("Correction")
         REDEMPTION = "redemption", _("Reward")
         REFUND = "refund", _("Refund")

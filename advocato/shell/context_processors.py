@@ -30,6 +30,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("shell:profile", _("Profile and accounts"), ()),
             ("shell:my_data", _("My data"), ()),
             ("enablement:policy", _("Social media policy"), ()),
+            ("enablement:training", _("Training"), ()),
         ],
     ),
     (
@@ -39,6 +40,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("rewards:challenges", _("Challenges"), ()),
             ("rewards:catalogue", _("Rewards to redeem"), ()),
             ("rewards:kudos", _("Kudos"), ()),
+            ("enablement:plan", _("Programme plan"), ()),
         ],
     ),
     (
@@ -47,12 +49,14 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("content:library", _("Content library"), ("curator",)),
             ("content:review", _("Review queue"), ("curator",)),
             ("enablement:questions", _("Questions from advocates"), ("curator",)),
+            ("enablement:training_manage", _("Training modules"), ("curator",)),
         ],
     ),
     (
         _("Results"),
         [
             ("analytics:team", _("My team"), ("manager",)),
+            ("enablement:training_progress", _("Training progress"), ("manager", "analyst")),
             ("analytics:dashboard", _("Programme dashboard"), ("analyst",)),
             ("analytics:content", _("Results per item"), ("curator",)),
             ("analytics:adoption", _("Adoption funnel"), ("analyst",)),

@@ -46,7 +46,13 @@ def clear_demo() -> None:
     """Delete what the demo builders made (everything else hangs off these rows)."""
     from advocato.api.webhooks.models import WebhookEndpoint
     from advocato.content.models import ContentItem, FeedSource, Topic
-    from advocato.enablement.models import PolicyAcceptance, PolicyVersion
+    from advocato.enablement.models import (
+        PlanObjective,
+        PolicyAcceptance,
+        PolicyVersion,
+        ProgrammePlan,
+        TrainingModule,
+    )
     from advocato.people.models import Department, Employee, Group, Location, Team, User
     from advocato.rewards.models import (
         Challenge,
@@ -64,6 +70,9 @@ def clear_demo() -> None:
         PointEntry,
         PolicyAcceptance,
         PolicyVersion,
+        TrainingModule,
+        ProgrammePlan,
+        PlanObjective,
         Redemption,
         Reward,
         Challenge,

@@ -61,6 +61,8 @@ def why(entry):
         text = _("Your suggestion “%(title)s” was published") % {"title": title}
     elif entry.kind == kind.STREAK:
         text = _("Weekly streak: %(n)s weeks in a row") % {"n": entry.note}
+    elif entry.kind == kind.TRAINING:
+        text = _("You passed the training “%(title)s”") % {"title": entry.note}
     elif entry.kind == kind.REVERSAL:
         text = _("Correction: %(note)s") % {"note": entry.note}
     elif entry.kind == kind.REDEMPTION:

@@ -278,8 +278,8 @@ def dataset(world):
     from advocato.content import services as content
     from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
     from advocato.core.models import AuditEntry
-    from advocato.enablement import questions
-    from advocato.enablement.models import PolicyVersion
+    from advocato.enablement import questions, training
+    from advocato.enablement.models import Option, PolicyVersion, QuizQuestion, TrainingModule
     from advocato.people import services as people
     from advocato.people.models import Group, Invitation
     from advocato.rewards.models import Challenge, Reward
@@ -350,6 +350,26 @@ def dataset(world):
         for role, who in personas.items()
     }  # fmt: skip
     questions.answer(asked["advocate"], world.curator, "Thank them and link to the study.")
+    # A published module with both kinds of question, and an attempt of each role's own.
+    module = TrainingModule.objects.create(
+        title_en="Your own voice",
+        body_en="Say it **your way**.",
+        video_url="https://youtu.be/K0Xf4vMV5TQ",
+    )
+    question = QuizQuestion.objects.create(module=module, text_en="Which gets more engagement?",
+                                       explanation_en="Your own words.")  # fmt: skip
+    Option.objects.create(question=question, text_en="The text as it is")
+    right = Option.objects.create(question=question, text_en="Your own words", correct=True)
+    several = QuizQuestion.objects.create(
+        module=module, kind="multiple", text_en="Your profile shows"
+    )
+    Option.objects.create(question=several, text_en="Your title", correct=True)
+    Option.objects.create(question=several, text_en="Your salary")
+    training.publish(module)
+    attempts = {
+        role: training.hand_in(who, module, {question.pk: [right.pk]}, training.new_token())
+        for role, who in personas.items()
+    }
     history_upload = HistoryImport.objects.create(
         uploaded_by=world.admin, filename="clicks.csv", kind="clicks", data=b"", total_rows=2,
         good_rows=1, problem_count=1,
@@ -385,6 +405,11 @@ def dataset(world):
         "enablement:acceptances": lambda role: [(policy.number,)],
         "enablement:ask": lambda role: [(shares[role].pk,)],
         "enablement:question": lambda role: [(asked[role].pk,)],
+        "enablement:training_module": lambda role: [(module.pk,)],
+        "enablement:training_attempt": lambda role: [(attempts[role].pk,)],
+        "enablement:training_edit": lambda role: [(module.pk,)],
+        "enablement:training_question_new": lambda role: [(module.pk,)],
+        "enablement:training_question_edit": lambda role: [(several.pk,)],
         "analytics:history_report": lambda role: [(history_upload.pk,)],
         "api:webhook": lambda role: [(webhook.pk,)],
         "api:webhook_edit": lambda role: [(webhook.pk,)],

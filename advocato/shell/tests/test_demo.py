@@ -108,11 +108,33 @@ def test_demo_admin_sees_the_funnel_of_the_company(client):
 
 
 @pytest.mark.django_db
-def test_demo_manager_sees_their_team(client):
-    build_demo(quiet=True)
+def test_demo_manager_sees_their_team_and_its_training(client):
+    from advocato.enablement.models import ProgrammePlan, QuizAttempt, TrainingCompletion
+    from advocato.rewards.models import PointEntry
+
+    summary = build_demo(quiet=True)
     client.login(email="manager@nordlys.example", password=DEMO_PASSWORD)
     html = client.get(reverse("analytics:team"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Anna Holm" in html
+    progress = client.get(reverse("enablement:training_progress"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Passed" in progress.content.decode() and "data-total" in progress.content.decode()
+    # Two modules in three languages, people passed (paid once each), Lars failed once, Anna
+    # has not started (the README's new advocate meets the training on her checklist).
+    assert summary["training_modules"] == 2
+    passed = TrainingCompletion.objects.count()
+    assert passed > 50
+    assert PointEntry.objects.filter(kind="training").count() == passed
+    lars = Employee.objects.get(email="lars.berg@nordlys.example")
+    assert QuizAttempt.objects.filter(employee=lars, passed=False).count() == 1
+    plan = ProgrammePlan.get()
+    assert plan.decision_maker and plan.data_owner and plan.story_owner
+    client.login(email="anna.holm@nordlys.example", password=DEMO_PASSWORD)
+    html = client.get(reverse("enablement:plan"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Kvalificerede leads" in html and "Programplan" in html
+    home = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-step="training"' in home
+    training = client.get(reverse("enablement:training"), HTTP_ACCEPT_LANGUAGE="nb")
+    assert "Din egen stemme: innlegg folk leser" in training.content.decode()
 
 
 @pytest.mark.django_db

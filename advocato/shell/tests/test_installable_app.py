@@ -21,7 +21,7 @@ def test_the_manifest_has_what_browsers_ask_of_an_installable_app(client):
     assert manifest["start_url"].startswith("/feed/")
     assert manifest["scope"] == "/" and manifest["lang"] == "da"
     assert manifest["short_name"] == "Advocato" and manifest["name"]
-    sizes = {}
+    sizes: dict[str, set[str]] = {}
     for icon in manifest["icons"]:
         path = finders.find(icon["src"].removeprefix("/static/"))
         assert path, icon["src"]

@@ -47,5 +47,6 @@ def test_every_hook_has_its_answer_registered():
         "best_slot_from_data",
         "may_share",
         "share_page_sections",
+        "quarter_figures",
     }
     assert [hook.name for hook in declared if not hook.registered] == []

@@ -52,6 +52,7 @@ ADMINISTRATION = {
             "rewards:payroll",
             "rewards:review",  # held points to approve, with whose they are
             "enablement:acceptances",  # who accepted the policy: a compliance record
+            "enablement:plan_edit",  # choosing the programme team's people
         ],
         ("admin",),
     ),
@@ -75,6 +76,7 @@ SKIP = {
     "enablement:onboarding_tick",
     "enablement:question_status",
     "sharing:own_posts",
+    "enablement:training_question_delete",
     "sharing:remove",
     "sharing:copy",
     "content:share_target",
@@ -105,7 +107,16 @@ def world(personas):
     """The opted-out person and everything that could carry her name."""
     from advocato.analytics.models import HistoryImport
     from advocato.content.models import ContentItem, FeedSource, Status
-    from advocato.enablement.models import PolicyAcceptance, PolicyVersion
+    from advocato.enablement import training
+    from advocato.enablement.models import (
+        Option,
+        PlanObjective,
+        PolicyAcceptance,
+        PolicyVersion,
+        ProgrammePlan,
+        QuizQuestion,
+        TrainingModule,
+    )
     from advocato.links.models import Click, Conversion, TrackedLink
     from advocato.people.models import Group, InviteImport, Ranking
     from advocato.rewards import ledger
@@ -171,6 +182,15 @@ def world(personas):
     from advocato.enablement import questions
 
     question = questions.ask(zelda, shares[0], "A hard comment", "", "What do I say?")
+    # She passed a training module (points in the ledger, a row in her manager's progress).
+    module = TrainingModule.objects.create(title_en="Your own voice", body_en="Say it your way.")
+    quiz_question = QuizQuestion.objects.create(module=module, text_en="Whose words?")
+    right = Option.objects.create(question=quiz_question, text_en="Mine", correct=True)
+    Option.objects.create(question=quiz_question, text_en="Theirs")
+    training.publish(module)
+    attempt = training.hand_in(zelda, module, {quiz_question.pk: [right.pk]}, training.new_token())
+    PlanObjective.objects.create(goal="leads", objective_en="Leads", kpi="conversions")
+    ProgrammePlan.get().ambassadors.add(zelda, anna)  # she is kept off the plan's list
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     EmployeeOfMonth.objects.create(month=last_month, employee=zelda, confirmed_by=personas["admin"])
     group = Group.objects.create(name="Ambassadors")
@@ -229,6 +249,11 @@ def world(personas):
             "api:webhook_edit": [webhook.pk],
             "enablement:ask": [shares[0].pk],
             "enablement:question": [question.pk],
+            "enablement:training_module": [module.pk],
+            "enablement:training_attempt": [attempt.pk],
+            "enablement:training_edit": [module.pk],
+            "enablement:training_question_new": [module.pk],
+            "enablement:training_question_edit": [quiz_question.pk],
         },
     }
 
