@@ -17,5 +17,5 @@ class EnablementConfig(AppConfig):
         from . import models, services
 
         hooks.may_share.register(services.may_share)
-        for model in (models.PolicyVersion, models.EnablementSettings):
+        for model in (models.PolicyVersion, models.EnablementSettings, models.SuccessStory):
             audit.register(model)

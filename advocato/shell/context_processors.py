@@ -29,6 +29,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("rewards:points", _("My points"), ()),
             ("shell:profile", _("Profile and accounts"), ()),
             ("shell:my_data", _("My data"), ()),
+            ("enablement:email_preferences", _("E-mail preferences"), ()),
             ("enablement:policy", _("Social media policy"), ()),
         ],
     ),
@@ -39,6 +40,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("rewards:challenges", _("Challenges"), ()),
             ("rewards:catalogue", _("Rewards to redeem"), ()),
             ("rewards:kudos", _("Kudos"), ()),
+            ("enablement:stories", _("Success stories"), ()),
         ],
     ),
     (
@@ -46,6 +48,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
         [
             ("content:library", _("Content library"), ("curator",)),
             ("content:review", _("Review queue"), ("curator",)),
+            ("enablement:stories_manage", _("Manage success stories"), ("curator",)),
         ],
     ),
     (

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from advocato.core import audit
 from advocato.core.models import AuditEntry
+from advocato.enablement import digest as enablement_digest
 from advocato.lib.validators import spreadsheet_safe
 from advocato.people import services as people
 from advocato.people.models import Employee
@@ -45,6 +46,8 @@ TITLES = {
     "reward_requests": gettext_lazy("Reward requests"),
     "kudos": gettext_lazy("Kudos"),
     "audit_log": gettext_lazy("Audit log"),
+    "email_preferences": gettext_lazy("E-mail preferences"),
+    "digests": gettext_lazy("Weekly digests"),
 }
 COLUMNS = {
     "name": gettext_lazy("Name"),
@@ -112,6 +115,10 @@ COLUMNS = {
     "what": gettext_lazy("What"),
     "object": gettext_lazy("Object"),
     "changes": gettext_lazy("Changes"),
+    "kind_of_email": gettext_lazy("E-mail"),
+    "wanted": gettext_lazy("Wanted"),
+    "week": gettext_lazy("Week"),
+    "sent": gettext_lazy("Sent"),
 }
 
 
@@ -121,6 +128,7 @@ def collect(employee: Employee) -> Sections:
     data.update(people.personal_data(employee))
     data.update(sharing.personal_data(employee))
     data.update(rewards.personal_data(employee))
+    data.update(enablement_digest.personal_data(employee))
     data["audit_log"] = [
         {
             "when": e.at,
