@@ -341,6 +341,15 @@ def dataset(world):
         number=1, body_en="Share **in your own words**.", published_at=timezone.now()
     )
     policy_draft = PolicyVersion.objects.create(number=2, body_en="Share, and say so.")
+    from advocato.enablement import digest, stories
+    from advocato.enablement.models import SuccessStory
+
+    story = SuccessStory.objects.create(
+        title_en="Wind brought a customer", body_en="A post **worked**.", title_da="Vind",
+        body_da="Et opslag *virkede*.", share=shares["advocate"], item=item,
+    )  # fmt: skip
+    stories.publish(story)
+    unsubscribe = digest.unsubscribe_token(world.advocate)
     history_upload = HistoryImport.objects.create(
         uploaded_by=world.admin, filename="clicks.csv", kind="clicks", data=b"", total_rows=2,
         good_rows=1, problem_count=1,
@@ -373,6 +382,9 @@ def dataset(world):
         "rewards:reward_edit": lambda role: [(reward.pk,)],
         "enablement:edit": lambda role: [(policy_draft.number,)],
         "enablement:acceptances": lambda role: [(policy.number,)],
+        "enablement:story": lambda role: [(story.pk,)],
+        "enablement:story_edit": lambda role: [(story.pk,)],
+        "enablement:unsubscribe": lambda role: [(unsubscribe,)],
         "analytics:history_report": lambda role: [(history_upload.pk,)],
     }
     return personas, objects

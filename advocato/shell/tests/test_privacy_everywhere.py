@@ -67,6 +67,7 @@ SKIP = {
     "shell:forget_person",
     "enablement:accept",
     "enablement:onboarding_tick",
+    "enablement:story_withdraw",
     "sharing:remove",
     "sharing:copy",
     "rewards:review_decide",
@@ -150,6 +151,15 @@ def world(personas):
     policy = PolicyVersion.objects.create(number=1, body_en="Share.", published_at=timezone.now())
     PolicyAcceptance.objects.create(employee=zelda, version=policy)
     policy_draft = PolicyVersion.objects.create(number=2, body_en="Share, and say so.")
+    # A success story whose evidence is her share and one of her conversions.
+    from advocato.enablement import digest, stories
+    from advocato.enablement.models import SuccessStory
+
+    story = SuccessStory.objects.create(
+        title_en="A post that found a customer", body_en="It **worked**.", share=shares[0],
+        conversion=Conversion.objects.filter(link__share=shares[0]).first(),
+    )  # fmt: skip
+    stories.publish(story)
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     EmployeeOfMonth.objects.create(month=last_month, employee=zelda, confirmed_by=personas["admin"])
     group = Group.objects.create(name="Ambassadors")
@@ -199,6 +209,9 @@ def world(personas):
             "rewards:decide": [redemption.pk],
             "enablement:edit": [policy_draft.number],
             "enablement:acceptances": [policy.number],
+            "enablement:story": [story.pk],
+            "enablement:story_edit": [story.pk],
+            "enablement:unsubscribe": [digest.unsubscribe_token(zelda)],
         },
     }
 
@@ -329,3 +342,25 @@ def test_summary_emails_name_nobody_who_left(personas, world, mailoutbox):
     for email in mailoutbox:
         parts = [email.body] + [content for content, _type in email.alternatives]
         assert all(NAME not in part for part in parts), email.to
+
+
+def test_personal_digests_name_nobody_who_left(personas, world):
+    """The weekly personal digest, whose success story rests on her share, to everyone."""
+    from django.core import mail as django_mail
+
+    from advocato.enablement import digest
+    from advocato.people.models import User
+
+    User.objects.update(date_joined=timezone.now() - timedelta(days=60))
+    for policy in POLICIES:
+        Organisation.objects.filter(pk=Organisation.get().pk).update(individual_results=policy)
+        from advocato.enablement.models import DigestState
+
+        DigestState.objects.all().delete()
+        django_mail.outbox = []
+        assert digest.send_digests() >= len(ROLES)
+        for email in django_mail.outbox:
+            if email.to == [world["zelda"].email]:
+                continue
+            parts = [email.body] + [content for content, _type in email.alternatives]
+            assert all(NAME not in part for part in parts), (policy, email.to)

@@ -32,6 +32,7 @@ SKIPPED = {
     "enablement:accept": (POST, "the policy page's “I accept” button"),
     "enablement:new_version": (POST, "starts a new policy version"),
     "enablement:onboarding_tick": (POST, "ticks a checklist step on the home page"),
+    "enablement:story_withdraw": (POST, "takes a success story down, from the stories list"),
     "rewards:review_decide": (POST, "approve or decline a held click or waiting conversion"),
     "rewards:conversion_kinds": (POST, "saves the conversion types on the rules page"),
     "sharing:remove": (POST, "removes a posted share, from its page"),
