@@ -120,9 +120,11 @@ def unsubscribe_url(employee: Employee, kind: str = EmailKind.DIGEST) -> str:
     return absolute(reverse("enablement:unsubscribe", args=[unsubscribe_token(employee, kind)]))
 
 
-def unsubscribe_headers(employee: Employee, kind: str = EmailKind.DIGEST) -> dict[str, str]:
+def unsubscribe_headers(
+    employee: Employee, kind: str = EmailKind.DIGEST, token: str = ""
+) -> dict[str, str]:
     """RFC 2369 / RFC 8058 headers: a signed one-click link (POST, no session) and a mailto."""
-    token = unsubscribe_token(employee, kind)
+    token = token or unsubscribe_token(employee, kind)
     mailbox = settings.UNSUBSCRIBE_MAILBOX or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     url = absolute(reverse("enablement:unsubscribe", args=[token]))
     return {
@@ -192,7 +194,10 @@ class Run:
     new_items: QuerySet
     policy_id: int | None
     default_language: str
+    # Which targeting kinds the new items use: people who differ only in others see the same.
+    dimensions: frozenset[str] = frozenset()
     profiles: dict[tuple, list] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
     shown: dict[tuple, stories.ShownStory] = field(default_factory=dict)
 
     @classmethod
@@ -201,15 +206,19 @@ class Run:
         start, end = week.bounds(org.zone)
         story = stories.published().first()
         policy = current_policy()
+        new_items = (
+            content.visible_items()
+            .filter(published_at__gte=start, published_at__lt=end)
+            .order_by("-featured", "-published_at", "-pk")
+        )
         return cls(
             week=week,
             results=hooks.person_results(week.start, week.end),
             before=hooks.person_results(week.before().start, week.before().end),
             story=story,
             story_figures=stories.figures_for([story]) if story else ({}, {}),
-            new_items=content.visible_items()
-            .filter(published_at__gte=start, published_at__lt=end)
-            .order_by("-featured", "-published_at", "-pk"),
+            new_items=new_items,
+            dimensions=content.targeting_dimensions(new_items),
             policy_id=policy.pk if policy else None,
             default_language=org.default_language,
         )
@@ -217,8 +226,14 @@ class Run:
     def items_for(self, employee: Employee, group_ids: tuple[int, ...]) -> list:
         """New items targeted at `employee` — `content.targeting_q`, asked once per profile
         (people with the same department, team, location, role and groups see the same)."""
-        key = (employee.department_id, employee.team_id, employee.location_id, employee.role,
-               group_ids)  # fmt: skip
+        found = {
+            "departments": employee.department_id,
+            "teams": employee.team_id,
+            "locations": employee.location_id,
+            "roles": employee.role,
+            "groups": group_ids,
+        }
+        key = tuple(found[kind] if kind in self.dimensions else None for kind in sorted(found))
         if key not in self.profiles:
             self.profiles[key] = list(
                 self.new_items.filter(content.targeting_q(employee)).prefetch_related("variants")[
@@ -237,6 +252,11 @@ class Run:
                 self.story, language, named_ids, self.story_figures, self.default_language
             )
         return self.shown[key]
+
+    def url(self, name: str) -> str:
+        if name not in self.urls:
+            self.urls[name] = absolute(reverse(name))
+        return self.urls[name]
 
 
 FIGURE_KEYS = ("shares", "clicks", "conversions")
@@ -262,17 +282,17 @@ def _suggestion(
     """One thing worth doing next, the first that applies."""
     if run.policy_id and not accepted:
         return {"text": _("Read and accept the social media policy: it takes a few minutes."),
-                "url": absolute(reverse("enablement:policy"))}  # fmt: skip
+                "url": run.url("enablement:policy")}  # fmt: skip
     if not connected:
         return {"text": _("Connect a network, so Advocato can post for you at the best time."),
-                "url": absolute(reverse("shell:profile"))}  # fmt: skip
+                "url": run.url("shell:profile")}  # fmt: skip
     if not shared and items:
         title = content.localise(items[0], mail.language_of(employee)).title
         return {"text": _("Share “%(title)s” — in your own words.") % {"title": title},
                 "url": absolute(reverse("content:item", args=[items[0].pk]))}  # fmt: skip
     return {
         "text": _("Rewrite the suggested text in your own voice: your network wants to hear you."),
-        "url": absolute(reverse("content:feed")),
+        "url": run.url("content:feed"),
     }
 
 
@@ -280,6 +300,7 @@ def _suggestion(
 class Digest:
     employee: Employee
     context: Any  # a callable: the values, computed in the reader's language
+    token: str  # the one-click unsubscribe token
 
 
 def build(run: Run, employees: list[Employee]) -> list[Digest]:
@@ -305,19 +326,21 @@ def build(run: Run, employees: list[Employee]) -> list[Digest]:
         group_ids = tuple(sorted(g.pk for g in employee.groups.all()))
         items = run.items_for(employee, group_ids)
         now, before = run.results.get(employee.pk, {}), run.before.get(employee.pk, {})
+        token = unsubscribe_token(employee)
         digests.append(
             Digest(
                 employee,
                 _context(run, employee, items, now, before,
                          named_ids={pk for pk, who in allowed.items() if employee.pk in who},
                          accepted=employee.pk in accepted,
-                         connected=employee.pk in connected),
+                         connected=employee.pk in connected, token=token),
+                token,
             )
         )  # fmt: skip
     return digests
 
 
-def _context(run, employee, items, now, before, *, named_ids, accepted, connected):
+def _context(run, employee, items, now, before, *, named_ids, accepted, connected, token):
     def values() -> dict:
         language = mail.language_of(employee)
         story = run.story_for(language, named_ids)
@@ -343,9 +366,9 @@ def _context(run, employee, items, now, before, *, named_ids, accepted, connecte
                 items=items,
                 run=run,
             ),
-            "preferences_url": absolute(reverse("enablement:email_preferences")),
-            "unsubscribe_url": unsubscribe_url(employee),
-            "home_url": absolute(reverse("home")),
+            "preferences_url": run.url("enablement:email_preferences"),
+            "unsubscribe_url": absolute(reverse("enablement:unsubscribe", args=[token])),
+            "home_url": run.url("home"),
         }
 
     return values
@@ -359,7 +382,10 @@ def message(digest: Digest, connection=None):
         html_template="enablement/digest/email.html",
         context=digest.context,
         connection=connection,
-        headers={"Auto-Submitted": "auto-generated", **unsubscribe_headers(digest.employee)},
+        headers={
+            "Auto-Submitted": "auto-generated",
+            **unsubscribe_headers(digest.employee, token=digest.token),
+        },
     )
 
 

@@ -151,7 +151,7 @@ def test_a_story_never_names_who_chose_not_to_be_named(client, curator, advocate
     with pytest.raises(stories.EnablementError):
         stories.publish(SuccessStory.objects.create(title_en="x", body_en="Well done zelda  quist"))
     # Anna is named, her share is the evidence; then she leaves rankings.
-    item, share = shared
+    _item, share = shared
     story = SuccessStory.objects.create(
         title_en="Anna Holm found a customer", body_en="Anna Holm's post worked.", share=share
     )
