@@ -389,10 +389,10 @@ def message(digest: Digest, connection=None):
     )
 
 
-def _batches(people: QuerySet[Employee], size: int) -> Iterable[list[Employee]]:
-    ids = list(people.values_list("pk", flat=True))
+def _batches(people: QuerySet[Employee], size: int) -> Iterable[list[int]]:
+    ids: list[int] = list(people.values_list("pk", flat=True))
     for n in range(0, len(ids), size):
-        yield ids[n : n + size]  # type: ignore[misc]
+        yield ids[n : n + size]
 
 
 def send_digests(today: date | None = None, *, batch: int = BATCH) -> int:
