@@ -7,6 +7,7 @@ Django's SMTP backend to a local SMTP sink (aiosmtpd on a free port) and times i
 Prints: digests, digest_per_s, seconds, queries, queries_per_digest, received.
 `--smoke`: 200 advocates."""
 
+import logging
 import socket
 import time
 
@@ -26,6 +27,9 @@ from advocato.enablement import digest  # noqa: E402
 from advocato.enablement.models import DigestState  # noqa: E402
 from advocato.people.models import Employee, Group, User  # noqa: E402
 from advocato.shell.demo import build_demo  # noqa: E402
+
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: one line per command
 
 
 class Sink:

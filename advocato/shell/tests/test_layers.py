@@ -46,5 +46,7 @@ def test_every_hook_has_its_answer_registered():
         "shared_item_ids",
         "best_slot_from_data",
         "may_share",
+        "person_results",
+        "evidence_figures",
     }
     assert [hook.name for hook in declared if not hook.registered] == []
