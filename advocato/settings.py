@@ -6,6 +6,7 @@ ADVOCATO_DEBUG      1 for development only
 ADVOCATO_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1)
 ADVOCATO_HTTPS      0 when served over plain HTTP (the demo); secure cookies/HSTS otherwise
 ADVOCATO_EMAIL_*    SMTP settings (HOST, PORT, USER, PASSWORD, USE_TLS, USE_SSL, FROM)
+ADVOCATO_UNSUBSCRIBE_MAILBOX  the mailto in List-Unsubscribe (default: the FROM address)
 ADVOCATO_TIME_ZONE  the company's time zone (default Europe/Copenhagen)
 ADVOCATO_LANGUAGE   default language: en, da or nb
 ADVOCATO_ENGLISH_FORMAT  dates and numbers in English: european (default: 2 December 2026,
@@ -286,6 +287,9 @@ EMAIL_TIMEOUT = 20
 EMAIL_FILE_PATH = DATA_DIR / "outbox"
 DEFAULT_FROM_EMAIL = os.environ.get("ADVOCATO_EMAIL_FROM", "Advocato <advocato@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The mailbox in e-mails' List-Unsubscribe mailto (default: the sender's address). Mail to it
+# is read by people, not by Advocato: the one-click link is the way out Advocato acts on.
+UNSUBSCRIBE_MAILBOX = os.environ.get("ADVOCATO_UNSUBSCRIBE_MAILBOX", "")
 
 # The address people reach this site on, used in e-mailed links sent by the worker.
 SITE_URL = os.environ.get("ADVOCATO_SITE_URL", "").rstrip("/")

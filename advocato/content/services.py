@@ -545,3 +545,21 @@ def claim_due_sources(now=None, every_minutes: int = 30) -> list[FeedSource]:
         if won == 1:
             claimed.append(source)
     return claimed
+
+
+TARGETING_KINDS = ("departments", "teams", "groups", "locations", "roles")
+
+
+def targeting_dimensions(items: QuerySet[ContentItem]) -> frozenset[str]:
+    """Which kinds of targeting (`TARGETING_KINDS`) any of `items` chooses from. People who
+    differ only in the other kinds are targeted alike by these items (`targeting_q`), so a
+    sender that asks `targeting_q` once per kind of person need only tell those apart."""
+    ids = items.filter(target_everyone=False).values("pk")
+    used = set()
+    for kind in ("departments", "teams", "groups", "locations"):
+        through = getattr(ContentItem, kind).through
+        if through.objects.filter(contentitem_id__in=ids).exists():
+            used.add(kind)
+    if ContentItem.objects.filter(pk__in=ids).exclude(roles="").exists():
+        used.add("roles")
+    return frozenset(used)

@@ -28,6 +28,7 @@ class EnablementConfig(AppConfig):
             models.Option,
             models.ProgrammePlan,
             models.PlanObjective,
+            models.SuccessStory,
         ):
             audit.register(model)
         for field in ("ambassadors", "departments"):

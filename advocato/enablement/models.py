@@ -367,3 +367,95 @@ class PlanObjective(Translated, models.Model):
 
     def __str__(self) -> str:
         return self.goal
+
+
+def story_upload_path(instance, filename: str) -> str:
+    """A random name: a story's picture is served to anyone with its address."""
+    import secrets
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"stories/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}{suffix}"
+
+
+class SuccessStory(models.Model):
+    """A success story the programme tells its people: a text per language (the company's
+    default language fills in for a missing one), an optional picture, and the evidence it
+    rests on — a share, an item or a conversion — whose figures are read live, never copied."""
+
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    title_da = models.CharField(_("title in Danish"), max_length=200, blank=True)
+    title_nb = models.CharField(_("title in Norwegian"), max_length=200, blank=True)
+    body_en = models.TextField(_("story in English"), blank=True, help_text=BODY_HELP)
+    body_da = models.TextField(_("story in Danish"), blank=True, help_text=BODY_HELP)
+    body_nb = models.TextField(_("story in Norwegian"), blank=True, help_text=BODY_HELP)
+    image = models.ImageField(_("picture"), upload_to=story_upload_path, blank=True)
+    image_alt = models.CharField(
+        _("picture description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
+    share = models.ForeignKey(
+        "sharing.Share",
+        verbose_name=_("share"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    item = models.ForeignKey(
+        "content.ContentItem",
+        verbose_name=_("item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    conversion = models.ForeignKey(
+        "links.Conversion",
+        verbose_name=_("conversion"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("success story")
+        verbose_name_plural = _("success stories")
+
+    def __str__(self) -> str:
+        return self.title_en or self.title_da or self.title_nb or f"#{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def title(self, language: str) -> str:
+        return getattr(self, f"title_{language}", "") or ""
+
+    def body(self, language: str) -> str:
+        return getattr(self, f"body_{language}", "") or ""
+
+
+class DigestState(models.Model):
+    """Which weekly digest a person got last. `last_period_sent` is claimed with a
+    compare-and-swap update before the e-mail goes out (and given back if sending fails), as
+    the programme summaries are, so no week is sent twice."""
+
+    employee = models.OneToOneField(Employee, on_delete=models.CASCADE, related_name="digest_state")
+    last_period_sent = models.DateField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    # Which run claimed the row: lets one UPDATE claim a whole batch and one SELECT read back
+    # which rows this run won.
+    claim = models.CharField(max_length=32, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.employee} · {self.last_period_sent}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_questions, views_training
+from . import views, views_questions, views_stories, views_training
 
 app_name = "enablement"
 
@@ -32,4 +32,13 @@ urlpatterns = [
     path("training/progress/", views_training.progress, name="training_progress"),
     path("plan/", views_training.plan, name="plan"),
     path("plan/edit/", views_training.plan_edit, name="plan_edit"),
+    path("stories/", views_stories.story_list, name="stories"),
+    path("stories/<int:pk>/", views_stories.story, name="story"),
+    path("stories/manage/", views_stories.manage_stories, name="stories_manage"),
+    path("stories/new/", views_stories.edit_story, name="story_new"),
+    path("stories/<int:pk>/edit/", views_stories.edit_story, name="story_edit"),
+    path("stories/<int:pk>/withdraw/", views_stories.withdraw_story, name="story_withdraw"),
+    path("me/e-mails/", views_stories.email_preferences, name="email_preferences"),
+    # The one-click way out of an e-mail (RFC 8058): no session, a signed token.
+    path("e/unsubscribe/<str:token>/", views_stories.unsubscribe, name="unsubscribe"),
 ]  # fmt: skip

@@ -77,3 +77,24 @@ best_slot_from_data: Hook[..., tuple[int, int] | None] = Hook(
 quarter_figures: Hook[[int, int], list[dict]] = Hook(
     "quarter_figures", default=lambda year, quarter: []
 )
+
+
+# enablement asks, analytics answers: each person's own results in a period of local days
+# (both included) — {employee id: {"shares", "clicks", "unique_clicks", "reach",
+# "conversions", …}} for everyone with a row, from the rollups (the scorecard's figures).
+# On its own, enablement knows no results: nobody has any.
+person_results: Hook[[Any, Any], dict[int, dict]] = Hook(
+    "person_results", default=lambda start, end: {}
+)
+
+
+# enablement asks, analytics answers: what some shares and some items earned so far (shares,
+# reach, engagement, clicks, unique clicks, conversions), by id — a success story's evidence,
+# read live. On its own, enablement has no figures ({}, {}: the evidence shows none).
+def _no_figures(share_ids: Any, item_ids: Any) -> tuple[dict[int, dict], dict[int, dict]]:
+    return {}, {}
+
+
+evidence_figures: Hook[[Any, Any], tuple[dict[int, dict], dict[int, dict]]] = Hook(
+    "evidence_figures", default=_no_figures
+)

@@ -101,3 +101,29 @@ def named_to_programme_team(subject: Employee) -> bool:
     if subject.ranking != Ranking.NAMED:
         return False
     return Organisation.get().individual_results != Organisation.Visibility.SELF
+
+
+def managers_above(subject: Employee) -> set[int]:
+    """Everyone above `subject` in the reporting line, however high (one query a level)."""
+    found: set[int] = set()
+    current = subject.manager_id
+    while current is not None and current not in found and current != subject.pk:
+        found.add(current)
+        current = Employee.objects.filter(pk=current).values_list("manager_id", flat=True).first()
+    return found
+
+
+def may_name_among(viewers, subject: Employee) -> set[int]:
+    """The ids of those `viewers` who may see `subject` by name: `can_name` for a whole
+    mailing list at once, in a fixed number of queries however long the list."""
+    viewers = list(viewers)
+    themselves = {v.pk for v in viewers if v.pk == subject.pk}
+    if subject.ranking != Ranking.NAMED:
+        return themselves
+    policy = Organisation.get().individual_results
+    if policy == Organisation.Visibility.EVERYONE:
+        return {v.pk for v in viewers}
+    if policy == Organisation.Visibility.MANAGERS:
+        above = managers_above(subject)
+        return themselves | {v.pk for v in viewers if v.role in PROGRAMME_TEAM or v.pk in above}
+    return themselves

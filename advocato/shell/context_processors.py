@@ -29,6 +29,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("rewards:points", _("My points"), ()),
             ("shell:profile", _("Profile and accounts"), ()),
             ("shell:my_data", _("My data"), ()),
+            ("enablement:email_preferences", _("E-mail preferences"), ()),
             ("enablement:policy", _("Social media policy"), ()),
             ("enablement:training", _("Training"), ()),
         ],
@@ -41,6 +42,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("rewards:catalogue", _("Rewards to redeem"), ()),
             ("rewards:kudos", _("Kudos"), ()),
             ("enablement:plan", _("Programme plan"), ()),
+            ("enablement:stories", _("Success stories"), ()),
         ],
     ),
     (
@@ -50,6 +52,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("content:review", _("Review queue"), ("curator",)),
             ("enablement:questions", _("Questions from advocates"), ("curator",)),
             ("enablement:training_manage", _("Training modules"), ("curator",)),
+            ("enablement:stories_manage", _("Manage success stories"), ("curator",)),
         ],
     ),
     (

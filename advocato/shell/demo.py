@@ -20,6 +20,7 @@ BUILDERS = [
     "advocato.api.webhooks.demo",
     "advocato.sharing.demo_limits",
     "advocato.enablement.demo_questions",
+    "advocato.enablement.demo_stories",
 ]
 SEED = 20261123
 
@@ -51,6 +52,7 @@ def clear_demo() -> None:
         PolicyAcceptance,
         PolicyVersion,
         ProgrammePlan,
+        SuccessStory,
         TrainingModule,
     )
     from advocato.people.models import Department, Employee, Group, Location, Team, User
@@ -73,6 +75,7 @@ def clear_demo() -> None:
         TrainingModule,
         ProgrammePlan,
         PlanObjective,
+        SuccessStory,
         Redemption,
         Reward,
         Challenge,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from advocato.core import audit
 from advocato.core.models import AuditEntry
+from advocato.enablement import digest as enablement_digest
 from advocato.enablement import questions
 from advocato.lib.validators import spreadsheet_safe
 from advocato.people import services as people
@@ -48,6 +49,8 @@ TITLES = {
     "own_posts": gettext_lazy("Posts of your own in the last 30 days"),
     "questions": gettext_lazy("Questions to the comms team"),
     "audit_log": gettext_lazy("Audit log"),
+    "email_preferences": gettext_lazy("E-mail preferences"),
+    "digests": gettext_lazy("Weekly digests"),
 }
 COLUMNS = {
     "own_posts": gettext_lazy("Posts of your own in the last 30 days"),
@@ -120,6 +123,10 @@ COLUMNS = {
     "what": gettext_lazy("What"),
     "object": gettext_lazy("Object"),
     "changes": gettext_lazy("Changes"),
+    "kind_of_email": gettext_lazy("E-mail"),
+    "wanted": gettext_lazy("Wanted"),
+    "week": gettext_lazy("Week"),
+    "sent": gettext_lazy("Sent"),
 }
 
 
@@ -130,6 +137,7 @@ def collect(employee: Employee) -> Sections:
     data.update(sharing.personal_data(employee))
     data.update(rewards.personal_data(employee))
     data.update(questions.personal_data(employee))
+    data.update(enablement_digest.personal_data(employee))
     data["audit_log"] = [
         {
             "when": e.at,

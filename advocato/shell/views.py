@@ -13,6 +13,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from advocato.content import services as content
 from advocato.core.models import AuditEntry, Organisation
 from advocato.core.translated import change_default_language
 from advocato.enablement import services as enablement
+from advocato.enablement import stories
 from advocato.lib.permissions import employee_required, has_role, public, role_required
 from advocato.people import services as people
 from advocato.people.forms import ProfileForm
@@ -45,6 +47,7 @@ def home(request):
             for i in latest
         ],
     }
+    context["stories"] = stories.newest(employee, get_language() or "en")
     steps = enablement.checklist(employee)
     if not all(step.done for step in steps):
         context["checklist"] = steps

@@ -370,6 +370,15 @@ def dataset(world):
         role: training.hand_in(who, module, {question.pk: [right.pk]}, training.new_token())
         for role, who in personas.items()
     }
+    from advocato.enablement import digest, stories
+    from advocato.enablement.models import SuccessStory
+
+    story = SuccessStory.objects.create(
+        title_en="Wind brought a customer", body_en="A post **worked**.", title_da="Vind",
+        body_da="Et opslag *virkede*.", share=shares["advocate"], item=item,
+    )  # fmt: skip
+    stories.publish(story)
+    unsubscribe = digest.unsubscribe_token(world.advocate)
     history_upload = HistoryImport.objects.create(
         uploaded_by=world.admin, filename="clicks.csv", kind="clicks", data=b"", total_rows=2,
         good_rows=1, problem_count=1,
@@ -410,6 +419,9 @@ def dataset(world):
         "enablement:training_edit": lambda role: [(module.pk,)],
         "enablement:training_question_new": lambda role: [(module.pk,)],
         "enablement:training_question_edit": lambda role: [(several.pk,)],
+        "enablement:story": lambda role: [(story.pk,)],
+        "enablement:story_edit": lambda role: [(story.pk,)],
+        "enablement:unsubscribe": lambda role: [(unsubscribe,)],
         "analytics:history_report": lambda role: [(history_upload.pk,)],
         "api:webhook": lambda role: [(webhook.pk,)],
         "api:webhook_edit": lambda role: [(webhook.pk,)],

@@ -203,3 +203,34 @@ def test_demo_has_healthy_limits_and_questions_for_the_comms_team(client):
     client.force_login(waiting.asker.user)
     mine = client.get(reverse("sharing:mine")).content.decode()
     assert "% of your posts were the company" in mine or "posts were the company" in mine
+
+
+@pytest.mark.django_db
+def test_demo_tells_success_stories_and_sent_a_week_of_digests(client):
+    from django.core import mail as django_mail
+
+    from advocato.enablement.models import DigestState, SuccessStory
+    from advocato.people import mail
+    from advocato.people.models import EmailKind
+
+    django_mail.outbox = []
+    summary = build_demo(quiet=True)
+    assert summary["success_stories"] == SuccessStory.objects.count() == 3
+    for story in SuccessStory.objects.all():
+        assert story.published_at and all(
+            story.title(c) and story.body(c) for c in ("en", "da", "nb")
+        )
+    assert {bool(s.share_id) or bool(s.item_id) or bool(s.conversion_id)
+            for s in SuccessStory.objects.all()} == {True}  # fmt: skip
+    assert summary["digests_sent"] > 150
+    assert len(django_mail.outbox) == summary["digests_sent"]
+    quiet = Employee.objects.get(email=summary["digest_turned_off"])
+    assert not mail.wants(quiet, EmailKind.DIGEST)
+    assert quiet.email not in {m.to[0] for m in django_mail.outbox}
+    assert DigestState.objects.filter(last_period_sent__isnull=False).count() == len(
+        django_mail.outbox
+    )
+    client.force_login(Employee.objects.get(email="anna.holm@nordlys.example").user)
+    html = client.get(reverse("enablement:stories")).content.decode()
+    assert html.count('class="card story"') == 3
+    assert reverse("enablement:stories") in client.get(reverse("home")).content.decode()

@@ -48,5 +48,7 @@ def test_every_hook_has_its_answer_registered():
         "may_share",
         "share_page_sections",
         "quarter_figures",
+        "person_results",
+        "evidence_figures",
     }
     assert [hook.name for hook in declared if not hook.registered] == []

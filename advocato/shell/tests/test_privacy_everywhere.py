@@ -77,6 +77,7 @@ SKIP = {
     "enablement:question_status",
     "sharing:own_posts",
     "enablement:training_question_delete",
+    "enablement:story_withdraw",
     "sharing:remove",
     "sharing:copy",
     "content:share_target",
@@ -191,6 +192,15 @@ def world(personas):
     attempt = training.hand_in(zelda, module, {quiz_question.pk: [right.pk]}, training.new_token())
     PlanObjective.objects.create(goal="leads", objective_en="Leads", kpi="conversions")
     ProgrammePlan.get().ambassadors.add(zelda, anna)  # she is kept off the plan's list
+    # A success story whose evidence is her share and one of her conversions.
+    from advocato.enablement import digest, stories
+    from advocato.enablement.models import SuccessStory
+
+    story = SuccessStory.objects.create(
+        title_en="A post that found a customer", body_en="It **worked**.", share=shares[0],
+        conversion=Conversion.objects.filter(link__share=shares[0]).first(),
+    )  # fmt: skip
+    stories.publish(story)
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     EmployeeOfMonth.objects.create(month=last_month, employee=zelda, confirmed_by=personas["admin"])
     group = Group.objects.create(name="Ambassadors")
@@ -254,6 +264,9 @@ def world(personas):
             "enablement:training_edit": [module.pk],
             "enablement:training_question_new": [module.pk],
             "enablement:training_question_edit": [quiz_question.pk],
+            "enablement:story": [story.pk],
+            "enablement:story_edit": [story.pk],
+            "enablement:unsubscribe": [digest.unsubscribe_token(zelda)],
         },
     }
 
@@ -434,3 +447,26 @@ def test_an_opted_out_person_is_named_to_no_token(client, personas, world, polic
     mine = client.get(f"/api/v1/kpis/people/{zelda.pk}",
                       HTTP_AUTHORIZATION=f"Bearer {token_for(zelda)}")  # fmt: skip
     assert mine.status_code == 200 and NAME in mine.content.decode()
+
+
+def test_personal_digests_name_nobody_who_left(personas, world):
+    """The weekly personal digest, whose success story rests on her share, to everyone."""
+    from django.core import mail as django_mail
+
+    from advocato.enablement import digest
+    from advocato.people.models import User
+
+    User.objects.update(date_joined=timezone.now() - timedelta(days=60))
+    for policy in POLICIES:
+        Organisation.objects.filter(pk=Organisation.get().pk).update(individual_results=policy)
+        from advocato.enablement.models import DigestState
+
+        DigestState.objects.all().delete()
+        django_mail.outbox = []
+        assert digest.send_digests() >= len(ROLES)
+        for email in django_mail.outbox:
+            if email.to == [world["zelda"].email]:
+                continue
+            alternatives = getattr(email, "alternatives", [])
+            parts = [email.body] + [str(content) for content, _type in alternatives]
+            assert all(NAME not in part for part in parts), (policy, email.to)

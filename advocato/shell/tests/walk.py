@@ -38,6 +38,7 @@ SKIPPED = {
     "enablement:question_status": (POST, "closes or reopens a question, on its page"),
     "sharing:own_posts": (POST, "the balance's “posts of your own” form on My shares"),
     "enablement:training_question_delete": (POST, "a question's “Delete” button on its module"),
+    "enablement:story_withdraw": (POST, "takes a success story down, from the stories list"),
     "rewards:review_decide": (POST, "approve or decline a held click or waiting conversion"),
     "rewards:conversion_kinds": (POST, "saves the conversion types on the rules page"),
     "sharing:remove": (POST, "removes a posted share, from its page"),
