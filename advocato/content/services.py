@@ -20,6 +20,7 @@ from advocato.lib import hooks
 from advocato.lib.fetch import FetchError, fetch
 from advocato.people.models import Employee
 
+from . import signals
 from .feeds import FeedError, ParsedFeed, canonicalise_url, parse_feed
 from .models import (
     ContentItem,
@@ -124,6 +125,8 @@ def transition(item: ContentItem, to: str, by: Employee | None, comment: str = "
     if to == Status.PUBLISHED:
         item.published_at = item.publish_at if item.publish_at and item.publish_at <= now else now
     item.save(update_fields=["status", "published_at", "updated_at"])
+    if to == Status.PUBLISHED:
+        signals.content_published.send(sender=ContentItem, item=item)
     return item
 
 

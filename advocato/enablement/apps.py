@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from advocato.content.signals import content_published
 from advocato.core import audit
 from advocato.lib import hooks
 
@@ -14,8 +15,16 @@ class EnablementConfig(AppConfig):
     verbose_name = _("Enablement")
 
     def ready(self) -> None:
-        from . import models, services
+        from . import models, nudges, services, signals
+        from .chat import events
+        from .chat import tasks as chat_tasks
 
         hooks.may_share.register(services.may_share)
         for model in (models.PolicyVersion, models.EnablementSettings):
             audit.register(model)
+        # Chat channels and re-activation (the tasks modules register the worker's tasks).
+        audit.register(models.ChatChannel, exclude={"webhook_url_enc"})
+        audit.register(models.NudgeSettings)
+        content_published.connect(events.on_content_published, dispatch_uid="chat_featured")
+        signals.story_published.connect(events.on_story_published, dispatch_uid="chat_story")
+        del chat_tasks, nudges

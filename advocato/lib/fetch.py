@@ -170,6 +170,52 @@ def fetch(
             pool.close()
 
 
+@dataclass
+class PostResult:
+    status: int  # whatever the server answered, redirects included (they are not followed)
+    headers: dict[str, str]  # lower-cased names
+    body: bytes  # at most `max_bytes` of it: the rest is not read
+
+
+def post(
+    url: str,
+    body: bytes,
+    *,
+    headers: dict[str, str] | None = None,
+    timeout: float = 15.0,
+    max_bytes: int = 4096,
+) -> PostResult:
+    """POST `body` to `url` once, the address vetted as for a fetch and the connection made to
+    the vetted IP. Redirects are not followed (a caller that pushes data — a webhook — must not
+    be sent elsewhere), and any status is returned rather than raised; only the first
+    `max_bytes` of the answer are read. Raises `FetchError` when the address is refused or the
+    server cannot be reached in time."""
+    deadline = time.monotonic() + 2 * timeout
+    target = _parse(url)
+    addresses = _vetted_addresses(target)
+    response, pool = _request(
+        target, addresses, "*/*", dict(headers or {}), timeout, deadline, "POST", body
+    )
+    try:
+        answer = bytearray()
+        try:
+            while len(answer) < max_bytes:
+                chunk = response.read1(min(CHUNK_SIZE, max_bytes - len(answer)))
+                if not chunk:
+                    break
+                answer += chunk
+        except (urllib3_errors.HTTPError, OSError):
+            pass  # the status arrived; an answer cut short is still an answer
+        return PostResult(
+            status=response.status,
+            headers={name.lower(): response.headers[name] for name in response.headers},
+            body=bytes(answer[:max_bytes]),
+        )
+    finally:
+        response.close()
+        pool.close()
+
+
 def _parse(url: str) -> _Target:
     url = url.strip()
     # urlsplit silently drops tabs and newlines; an address carrying them is not what the
@@ -390,8 +436,10 @@ def _request(
     extra_headers: dict[str, str],
     timeout: float,
     deadline: float,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> tuple[urllib3.BaseHTTPResponse, urllib3.HTTPConnectionPool]:
-    """Send the GET to the first vetted address that accepts a connection."""
+    """Send the request to the first vetted address that accepts a connection."""
     request_headers = {
         "User-Agent": settings.FETCH_USER_AGENT,
         "Accept": accept,
@@ -405,8 +453,9 @@ def _request(
         pool = _pool(target, address)
         try:
             response = pool.urlopen(
-                "GET",
+                method,
                 target.path,
+                body=body,
                 headers=request_headers,
                 retries=False,
                 redirect=False,

@@ -60,3 +60,19 @@ def _no_best_slot(network: Any, now: Any = None) -> tuple[int, int] | None:
 best_slot_from_data: Hook[..., tuple[int, int] | None] = Hook(
     "best_slot_from_data", default=_no_best_slot
 )
+
+
+# enablement asks, rewards answers (they sit side by side, so neither imports the other): the
+# challenges whose first day is between `first` and `last` (dates), each a dict with id, title,
+# description, prize, starts_on, ends_on, audience (words: "Everyone", "Sales, Oslo") and path
+# (the challenge's page). For the chat channels. On its own, enablement knows no challenges.
+challenges_starting: Hook[[Any, Any], list[dict]] = Hook(
+    "challenges_starting", default=lambda first, last: []
+)
+
+# enablement asks, rewards answers: the week's top by points, [(employee, points)], best first,
+# at most `limit`, without people who left rankings (whether a person may be *named* is the
+# asker's business: `people.privacy.named_to_everyone`). For the chat channels' weekly top.
+weekly_top: Hook[[Any, Any, int], list[tuple[Any, int]]] = Hook(
+    "weekly_top", default=lambda first, last, limit: []
+)

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from advocato.core import audit
+from advocato.lib import hooks
 
 
 class RewardsConfig(AppConfig):
@@ -10,7 +11,10 @@ class RewardsConfig(AppConfig):
     verbose_name = _("Rewards")
 
     def ready(self) -> None:
-        from . import models
+        from . import announcements, models
+
+        hooks.challenges_starting.register(announcements.challenges_starting)
+        hooks.weekly_top.register(announcements.weekly_top)
 
         for model in (
             models.RuleVersion,
