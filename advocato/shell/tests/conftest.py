@@ -278,7 +278,7 @@ def dataset(world):
     from advocato.content import services as content
     from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
     from advocato.core.models import AuditEntry
-    from advocato.enablement.models import PolicyVersion
+    from advocato.enablement.models import ChatChannel, ChatPost, PolicyVersion
     from advocato.people import services as people
     from advocato.people.models import Group, Invitation
     from advocato.rewards.models import Challenge, Reward
@@ -288,6 +288,13 @@ def dataset(world):
     from .walk import ROLES
 
     grow(world, 3)
+    channel = ChatChannel(name="#advocacy", kind="slack")
+    channel.webhook_url = "https://hooks.slack.com/services/T0/B0/secret"
+    channel.save()
+    ChatPost.objects.create(
+        channel=channel, event="test", key="test:1", title="Advocato is connected",
+        payload={"text": "x"}, status="failed", attempts=1, http_status=404, error="no_service",
+    )  # fmt: skip
     personas = {role: getattr(world, role) for role in ROLES}
     item = ContentItem.objects.create(
         title="Offshore wind, explained", url="https://nordlys.example/wind", commentary="Read.",
@@ -373,6 +380,7 @@ def dataset(world):
         "rewards:reward_edit": lambda role: [(reward.pk,)],
         "enablement:edit": lambda role: [(policy_draft.number,)],
         "enablement:acceptances": lambda role: [(policy.number,)],
+        "enablement:chat_channel": lambda role: [(channel.pk,)],
         "analytics:history_report": lambda role: [(history_upload.pk,)],
     }
     return personas, objects

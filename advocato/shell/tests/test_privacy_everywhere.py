@@ -67,6 +67,8 @@ SKIP = {
     "shell:forget_person",
     "enablement:accept",
     "enablement:onboarding_tick",
+    "enablement:chat_test",
+    "enablement:chat_remove",
     "sharing:remove",
     "sharing:copy",
     "rewards:review_decide",
@@ -87,7 +89,13 @@ def world(personas):
     """The opted-out person and everything that could carry her name."""
     from advocato.analytics.models import HistoryImport
     from advocato.content.models import ContentItem, FeedSource, Status
-    from advocato.enablement.models import PolicyAcceptance, PolicyVersion
+    from advocato.enablement import nudges
+    from advocato.enablement.models import (
+        ChatChannel,
+        NudgeSettings,
+        PolicyAcceptance,
+        PolicyVersion,
+    )
     from advocato.links.models import Click, Conversion, TrackedLink
     from advocato.people.models import Group, InviteImport, Ranking
     from advocato.rewards import ledger
@@ -155,6 +163,12 @@ def world(personas):
     group = Group.objects.create(name="Ambassadors")
     zelda.groups.add(group)
     source = FeedSource.objects.create(name="Blog", url="https://blog.example/feed")
+    channel = ChatChannel(name="#advocacy", kind="slack")
+    channel.webhook_url = "https://hooks.slack.com/services/T0/B0/secret"
+    channel.save()
+    # Her last share was three days ago: with a short rule she has lapsed, so the lapsed
+    # page (managers, the programme team) has her to leave out.
+    NudgeSettings.objects.update_or_create(pk=1, defaults={"lapsed_after_days": 2})
     year, quarter = today.year, (today.month - 1) // 3 + 1
     return {
         "zelda": zelda,
@@ -199,6 +213,8 @@ def world(personas):
             "rewards:decide": [redemption.pk],
             "enablement:edit": [policy_draft.number],
             "enablement:acceptances": [policy.number],
+            "enablement:chat_channel": [channel.pk],
+            "enablement:nudges_off": [nudges.unsubscribe_token(zelda)],
         },
     }
 
