@@ -16,6 +16,7 @@ BUILDERS = [
     "advocato.analytics.demo",
     "advocato.rewards.demo",
     "advocato.enablement.demo",
+    "advocato.enablement.demo_chat",
 ]
 SEED = 20261123
 
@@ -41,7 +42,7 @@ def demo_exists() -> bool:
 def clear_demo() -> None:
     """Delete what the demo builders made (everything else hangs off these rows)."""
     from advocato.content.models import ContentItem, FeedSource, Topic
-    from advocato.enablement.models import PolicyAcceptance, PolicyVersion
+    from advocato.enablement.models import ChatChannel, PolicyAcceptance, PolicyVersion
     from advocato.people.models import Department, Employee, Group, Location, Team, User
     from advocato.rewards.models import (
         Challenge,
@@ -58,6 +59,7 @@ def clear_demo() -> None:
         PointEntry,
         PolicyAcceptance,
         PolicyVersion,
+        ChatChannel,
         Redemption,
         Reward,
         Challenge,
