@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from advocato.content.models import ContentItem, Status
 from advocato.core.audit import acting_as
+from advocato.lib import hooks
 from advocato.people.models import Employee
-from advocato.rewards.models import Challenge
 
 from . import nudges
 from .chat import events
@@ -61,12 +61,11 @@ def build(rng: random.Random, progress) -> dict:
         ).order_by("-published_at")[:4]
         for item in reversed(list(featured)):
             _delivered(events.featured_item(item), item.published_at or now - timedelta(days=3))
-        challenge = (
-            Challenge.objects.filter(starts_on__lte=now.date()).order_by("-starts_on").first()
-        )
-        if challenge is not None:
-            at = datetime.combine(challenge.starts_on, time(8, 15), tzinfo=now.tzinfo)
-            _delivered(events.challenges(challenge.starts_on), at)
+        started = hooks.challenges_starting(now.date() - timedelta(days=60), now.date())
+        if started:  # the newest, announced on its first morning
+            first_day = started[-1]["starts_on"]
+            at = datetime.combine(first_day, time(8, 15), tzinfo=now.tzinfo)
+            _delivered(events.challenges(first_day), at)
         # Last week's top, as the worker posts it on Mondays (names only where allowed).
         monday = (now - timedelta(days=now.weekday())).replace(hour=9, minute=0)
         _delivered(events.weekly_top(monday), monday)

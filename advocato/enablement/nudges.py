@@ -103,10 +103,12 @@ def _context(employee: Employee, last_shared) -> dict:
     return {
         "last_shared": last_shared,
         "items": [
-            {"title": localise(item, language).title,
-             "url": absolute(reverse("content:item", args=[item.pk]))}
+            {
+                "title": localise(item, language).title,
+                "url": absolute(reverse("content:item", args=[item.pk])),
+            }
             for item in items
-        ],  # fmt: skip
+        ],
         "feed_url": absolute(reverse("content:feed")),
         "off_url": off,
     }
@@ -159,7 +161,9 @@ def send_nudges(now: datetime | None = None) -> int:
         try:
             sent += nudge(employee, now, rules)
         except Exception:
-            logger.exception("Nudge to employee %s failed; tried again on the next run", employee.pk)
+            logger.exception(
+                "Nudge to employee %s failed; tried again on the next run", employee.pk
+            )
     return sent
 
 

@@ -24,7 +24,9 @@ from .models import ChatChannel, Nudge, NudgeSettings
 
 @role_required("admin")
 def channels(request):
-    return render(request, "enablement/chat/channels.html", {"channels": chat.channels_with_status()})
+    return render(
+        request, "enablement/chat/channels.html", {"channels": chat.channels_with_status()}
+    )
 
 
 @role_required("admin")

@@ -247,7 +247,9 @@ class FakeTeams(FakeChat):
         signature = secrets.token_urlsafe(24)
         path = f"/workflows/{workflow}/triggers/manual/paths/invoke"
         self.hooks.add(f"{path}?sig={signature}")
-        return f"{self.url}{path}?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={signature}"
+        return (
+            f"{self.url}{path}?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={signature}"
+        )
 
     def handle(self, path, body):
         parts = urlsplit(path)
@@ -259,7 +261,7 @@ class FakeTeams(FakeChat):
                                "The provided authorization signature is not valid.")  # fmt: skip
         switched = self._switched()
         if switched:
-            status, headers, _body = switched
+            status, _headers, _body = switched
             if status == 500:
                 return self._error(502, "BadGateway", "The workflow could not run.")
             return switched
@@ -310,7 +312,8 @@ def card_problem(card: Any) -> str:
     if not isinstance(card, dict) or card.get("type") != "AdaptiveCard":
         return "content.type must be 'AdaptiveCard'."
     if card.get("version") not in CARD_VERSIONS:
-        return f"content.version {card.get('version')!r} is not an Adaptive Card version Teams renders."
+        version = card.get("version")
+        return f"content.version {version!r} is not an Adaptive Card version Teams renders."
     body = card.get("body")
     if not isinstance(body, list) or not body:
         return "content.body must be a list of elements."

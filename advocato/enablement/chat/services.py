@@ -82,15 +82,18 @@ def last_post(channel: ChatChannel) -> ChatPost | None:
     return channel.posts.order_by("-created_at", "-pk").first()
 
 
-def channels_with_status():
-    """Every channel with its newest post (`latest`) and counts, for the admin's list."""
+def channels_with_status() -> list[tuple[ChatChannel, ChatPost | None]]:
+    """Every channel with its newest post (its last delivery status), for the admin's list."""
     channels = list(ChatChannel.objects.all())
     latest: dict[int, ChatPost] = {}
-    for post in ChatPost.objects.filter(channel__in=channels).order_by("-created_at", "-pk"):
+    newest = (
+        ChatPost.objects.filter(channel__in=channels)
+        .order_by("channel_id", "-created_at", "-pk")
+        .distinct()
+    )
+    for post in newest:
         latest.setdefault(post.channel_id, post)
-    for channel in channels:
-        channel.latest = latest.get(channel.pk)
-    return channels
+    return [(channel, latest.get(channel.pk)) for channel in channels]
 
 
 # --- Announcing -------------------------------------------------------------------------------
