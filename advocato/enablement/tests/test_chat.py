@@ -169,7 +169,7 @@ def test_admin_adds_a_channel_secret_kept_encrypted_and_masked(login, admin, sla
         assert channel.webhook_hint in text
         assert secret not in text
     entry = AuditEntry.objects.get(action="create", object_repr__contains="#advocacy")
-    assert entry.actor == admin
+    assert entry.actor == admin.user
     assert secret not in json.dumps([entry.before, entry.after], default=str)
     assert "webhook_url_enc" not in json.dumps(entry.after)
 
