@@ -85,11 +85,13 @@ def demo(argv: list[str]) -> int:
     _django(*seed)
     if args.no_serve:
         return 0
+    from advocato.enablement.chat import demo_fakes as demo_chat
     from advocato.sharing.networks import demo as demo_networks
 
     fakes = demo_networks.start(args.port)
+    chat_fakes = demo_chat.start(args.port)
     allowed = os.environ["ADVOCATO_FETCH_ALLOWED_HOSTS"].split(",") + [
-        urlsplit(fake.url).netloc for fake in fakes.values()
+        urlsplit(fake.url).netloc for fake in [*fakes.values(), *chat_fakes.values()]
     ]
     from advocato.api.webhooks import demo as demo_webhooks
 
@@ -98,6 +100,7 @@ def demo(argv: list[str]) -> int:
         allowed.append(urlsplit(webhook[1]).netloc)
     os.environ["ADVOCATO_FETCH_ALLOWED_HOSTS"] = ",".join(dict.fromkeys(allowed))
     settings.FETCH_ALLOWED_HOSTS = os.environ["ADVOCATO_FETCH_ALLOWED_HOSTS"].split(",")
+    demo_chat.configure(chat_fakes)
     print(
         "\n  Fake social networks for connecting and posting (their control pages: /_fake/):\n"
         + "".join(f"    {name:<9} {fake.url}\n" for name, fake in fakes.items())
@@ -106,7 +109,10 @@ def demo(argv: list[str]) -> int:
             f"  Webhook receiver (the demo's CRM, Admin → Webhooks): {webhook[1]}\n"
             if webhook
             else ""
-        ),
+        )
+        + "\n  Fake chat services (what the channels received: /_fake/):\n"
+        + "".join(f"    {kind:<9} {fake.url}/_fake/\n" for kind, fake in chat_fakes.items())
+        + "  As admin@nordlys.example: Admin → Chat channels.",
         flush=True,
     )
     print(

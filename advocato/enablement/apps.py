@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from advocato.content.signals import content_published
 from advocato.core import audit
 from advocato.lib import hooks
 
@@ -15,7 +16,9 @@ class EnablementConfig(AppConfig):
     verbose_name = _("Enablement")
 
     def ready(self) -> None:
-        from . import models, questions, services
+        from . import models, nudges, questions, services, signals
+        from .chat import events
+        from .chat import tasks as chat_tasks
 
         hooks.may_share.register(services.may_share)
         hooks.share_page_sections.register(questions.share_section)
@@ -34,3 +37,9 @@ class EnablementConfig(AppConfig):
         for field in ("ambassadors", "departments"):
             through = getattr(models.ProgrammePlan, field).through
             audit.register_m2m(through, models.ProgrammePlan, field)
+        # Chat channels and re-activation (the tasks modules register the worker's tasks).
+        audit.register(models.ChatChannel, exclude={"webhook_url_enc"})
+        audit.register(models.NudgeSettings)
+        content_published.connect(events.on_content_published, dispatch_uid="chat_featured")
+        signals.story_published.connect(events.on_story_published, dispatch_uid="chat_story")
+        del chat_tasks, nudges

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_questions, views_stories, views_training
+from . import views, views_chat, views_questions, views_stories, views_training
 
 app_name = "enablement"
 
@@ -41,4 +41,12 @@ urlpatterns = [
     path("me/e-mails/", views_stories.email_preferences, name="email_preferences"),
     # The one-click way out of an e-mail (RFC 8058): no session, a signed token.
     path("e/unsubscribe/<str:token>/", views_stories.unsubscribe, name="unsubscribe"),
+    path("chat/", views_chat.channels, name="chat_channels"),
+    path("chat/new/", views_chat.channel_new, name="chat_new"),
+    path("chat/<int:pk>/", views_chat.channel, name="chat_channel"),
+    path("chat/<int:pk>/test/", views_chat.channel_test, name="chat_test"),
+    path("chat/<int:pk>/remove/", views_chat.channel_remove, name="chat_remove"),
+    path("nudges/", views_chat.nudge_settings, name="nudge_settings"),
+    path("team/lapsed/", views_chat.lapsed, name="lapsed"),
+    path("nudges/off/<str:token>/", views_chat.nudges_off, name="nudges_off"),
 ]  # fmt: skip

@@ -98,3 +98,19 @@ def _no_figures(share_ids: Any, item_ids: Any) -> tuple[dict[int, dict], dict[in
 evidence_figures: Hook[[Any, Any], tuple[dict[int, dict], dict[int, dict]]] = Hook(
     "evidence_figures", default=_no_figures
 )
+
+
+# enablement asks, rewards answers (they sit side by side, so neither imports the other): the
+# challenges whose first day is between `first` and `last` (dates), each a dict with id, title,
+# description, prize, starts_on, ends_on, audience (words: "Everyone", "Sales, Oslo") and path
+# (the challenge's page). For the chat channels. On its own, enablement knows no challenges.
+challenges_starting: Hook[[Any, Any], list[dict]] = Hook(
+    "challenges_starting", default=lambda first, last: []
+)
+
+# enablement asks, rewards answers: the week's top by points, [(employee, points)], best first,
+# at most `limit`, without people who left rankings (whether a person may be *named* is the
+# asker's business: `people.privacy.named_to_everyone`). For the chat channels' weekly top.
+weekly_top: Hook[[Any, Any, int], list[tuple[Any, int]]] = Hook(
+    "weekly_top", default=lambda first, last, limit: []
+)

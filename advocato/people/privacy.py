@@ -51,6 +51,16 @@ def can_name(viewer: Employee | None, subject: Employee) -> bool:
     return False
 
 
+def named_to_everyone(subject: Employee) -> bool:
+    """May `subject` be named where anyone in the company reads it (a Slack or Teams channel)?
+    Only when the company shows individual results to everyone and the person chose to be
+    named: the answer `can_name` gives any colleague."""
+    return (
+        subject.ranking == Ranking.NAMED
+        and Organisation.get().individual_results == Organisation.Visibility.EVERYONE
+    )
+
+
 def nameable(viewer: Employee | None) -> Q:
     """A filter on Employee for the people `viewer` may see by name (always including
     themselves) — the set form of `can_name`, for lists and leaderboards."""

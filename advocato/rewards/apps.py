@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from advocato.core import audit
-from advocato.lib import signals
+from advocato.lib import hooks, signals
 
 
 class RewardsConfig(AppConfig):
@@ -11,9 +11,11 @@ class RewardsConfig(AppConfig):
     verbose_name = _("Rewards")
 
     def ready(self) -> None:
-        from . import models, receivers
+        from . import announcements, models, receivers
 
         signals.training_passed.connect(receivers.pay_training, dispatch_uid="rewards.training")
+        hooks.challenges_starting.register(announcements.challenges_starting)
+        hooks.weekly_top.register(announcements.weekly_top)
 
         for model in (
             models.RuleVersion,

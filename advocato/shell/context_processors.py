@@ -65,6 +65,7 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("analytics:adoption", _("Adoption funnel"), ("analyst",)),
             ("sharing:engagement_import", _("Import engagement figures"), ("analyst",)),
             ("enablement:onboarding", _("Onboarding"), ("analyst",)),
+            ("enablement:lapsed", _("Who lapsed"), ("manager", "analyst")),
         ],
     ),
     (
@@ -80,6 +81,8 @@ NAVIGATION: list[tuple[StrOrPromise, list[tuple[str, StrOrPromise, tuple[str, ..
             ("shell:settings", _("Organisation settings"), ("admin",)),
             ("sharing:limits", _("Healthy limits"), ("admin",)),
             ("enablement:manage", _("Policy versions"), ("admin",)),
+            ("enablement:chat_channels", _("Chat channels"), ("admin",)),
+            ("enablement:nudge_settings", _("Re-activation"), ("admin",)),
             ("shell:audit", _("Audit log"), ("admin",)),
             ("api:service_tokens", _("API tokens"), ("admin",)),
         ],

@@ -21,6 +21,7 @@ BUILDERS = [
     "advocato.sharing.demo_limits",
     "advocato.enablement.demo_questions",
     "advocato.enablement.demo_stories",
+    "advocato.enablement.demo_chat",
 ]
 SEED = 20261123
 
@@ -48,6 +49,7 @@ def clear_demo() -> None:
     from advocato.api.webhooks.models import WebhookEndpoint
     from advocato.content.models import ContentItem, FeedSource, Topic
     from advocato.enablement.models import (
+        ChatChannel,
         PlanObjective,
         PolicyAcceptance,
         PolicyVersion,
@@ -76,6 +78,7 @@ def clear_demo() -> None:
         ProgrammePlan,
         PlanObjective,
         SuccessStory,
+        ChatChannel,
         Redemption,
         Reward,
         Challenge,

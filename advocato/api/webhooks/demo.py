@@ -25,7 +25,9 @@ from .services import RETRY_DELAYS, secrets_for
 
 STEPS = 1
 DESCRIPTION = "CRM (demo receiver)"
-RECEIVER_OFFSET = 15  # the receiver's port: the web server's + 15, next to the fake networks
+RECEIVER_OFFSET = (
+    17  # the receiver's port: the web server's + 17 (the chat fakes take + 15 and + 16)
+)
 PATH = "/hooks/advocato"
 
 

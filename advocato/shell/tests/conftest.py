@@ -279,7 +279,14 @@ def dataset(world):
     from advocato.content.models import ContentItem, FeedSource, Status, SuggestedText
     from advocato.core.models import AuditEntry
     from advocato.enablement import questions, training
-    from advocato.enablement.models import Option, PolicyVersion, QuizQuestion, TrainingModule
+    from advocato.enablement.models import (
+        ChatChannel,
+        ChatPost,
+        Option,
+        PolicyVersion,
+        QuizQuestion,
+        TrainingModule,
+    )
     from advocato.people import services as people
     from advocato.people.models import Group, Invitation
     from advocato.rewards.models import Challenge, Reward
@@ -289,6 +296,13 @@ def dataset(world):
     from .walk import ROLES
 
     grow(world, 3)
+    channel = ChatChannel(name="#advocacy", kind="slack")
+    channel.webhook_url = "https://hooks.slack.com/services/T0/B0/secret"
+    channel.save()
+    ChatPost.objects.create(
+        channel=channel, event="test", key="test:1", title="Advocato is connected",
+        payload={"text": "x"}, status="failed", attempts=1, http_status=404, error="no_service",
+    )  # fmt: skip
     personas = {role: getattr(world, role) for role in ROLES}
     item = ContentItem.objects.create(
         title="Offshore wind, explained", url="https://nordlys.example/wind", commentary="Read.",
@@ -422,6 +436,7 @@ def dataset(world):
         "enablement:story": lambda role: [(story.pk,)],
         "enablement:story_edit": lambda role: [(story.pk,)],
         "enablement:unsubscribe": lambda role: [(unsubscribe,)],
+        "enablement:chat_channel": lambda role: [(channel.pk,)],
         "analytics:history_report": lambda role: [(history_upload.pk,)],
         "api:webhook": lambda role: [(webhook.pk,)],
         "api:webhook_edit": lambda role: [(webhook.pk,)],

@@ -13,6 +13,7 @@ from advocato.lib.fetch import FetchError, vet_url
 
 
 def test_the_demo_allows_exactly_its_own_host_port_pairs(monkeypatch, settings):
+    from advocato.enablement.chat import demo_fakes as demo_chat
     from advocato.sharing.networks import demo as demo_networks
 
     monkeypatch.delenv("ADVOCATO_FETCH_ALLOWED_HOSTS", raising=False)
@@ -30,6 +31,13 @@ def test_the_demo_allows_exactly_its_own_host_port_pairs(monkeypatch, settings):
             "mastodon": SimpleNamespace(url="http://127.0.0.1:40123"),  # its port was busy
         },
     )
+    monkeypatch.setattr(
+        demo_chat,
+        "start",
+        lambda port: {"slack": SimpleNamespace(url=f"http://127.0.0.1:{port + 15}")},
+    )
+    configured: list = []
+    monkeypatch.setattr(demo_chat, "configure", configured.append)
     started = []
 
     class Process:
@@ -49,7 +57,8 @@ def test_the_demo_allows_exactly_its_own_host_port_pairs(monkeypatch, settings):
 
     assert cli.demo(["--port", "8100"]) == 0
 
-    expected = "127.0.0.1:8100,127.0.0.1:8111,127.0.0.1:40123"
+    expected = "127.0.0.1:8100,127.0.0.1:8111,127.0.0.1:40123,127.0.0.1:8115"
+    assert len(configured) == 1  # the chat channels pointed at the fakes
     assert [env["ADVOCATO_FETCH_ALLOWED_HOSTS"] for env in started] == [expected, expected]
     assert all("ADVOCATO_FETCH_ALLOWED_NETWORKS" not in env for env in started)
     vet_url("http://127.0.0.1:8100/static/advocato/demo-feeds/nordlys-blog.xml")

@@ -78,6 +78,8 @@ SKIP = {
     "sharing:own_posts",
     "enablement:training_question_delete",
     "enablement:story_withdraw",
+    "enablement:chat_test",
+    "enablement:chat_remove",
     "sharing:remove",
     "sharing:copy",
     "content:share_target",
@@ -108,8 +110,10 @@ def world(personas):
     """The opted-out person and everything that could carry her name."""
     from advocato.analytics.models import HistoryImport
     from advocato.content.models import ContentItem, FeedSource, Status
-    from advocato.enablement import training
+    from advocato.enablement import nudges, training
     from advocato.enablement.models import (
+        ChatChannel,
+        NudgeSettings,
         Option,
         PlanObjective,
         PolicyAcceptance,
@@ -211,6 +215,12 @@ def world(personas):
         url="https://crm.example.com/hooks", events=["share.created"], description="CRM"
     )
     webhooks.emit("share.created", lambda: webhook_events.share_created(shares[0]))
+    channel = ChatChannel(name="#advocacy", kind="slack")
+    channel.webhook_url = "https://hooks.slack.com/services/T0/B0/secret"
+    channel.save()
+    # Her last share was three days ago: with a short rule she has lapsed, so the lapsed
+    # page (managers, the programme team) has her to leave out.
+    NudgeSettings.objects.update_or_create(pk=1, defaults={"lapsed_after_days": 2})
     year, quarter = today.year, (today.month - 1) // 3 + 1
     return {
         "zelda": zelda,
@@ -267,6 +277,8 @@ def world(personas):
             "enablement:story": [story.pk],
             "enablement:story_edit": [story.pk],
             "enablement:unsubscribe": [digest.unsubscribe_token(zelda)],
+            "enablement:chat_channel": [channel.pk],
+            "enablement:nudges_off": [nudges.unsubscribe_token(zelda)],
         },
     }
 
