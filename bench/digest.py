@@ -28,7 +28,6 @@ from advocato.enablement.models import DigestState  # noqa: E402
 from advocato.people.models import Employee, Group, User  # noqa: E402
 from advocato.shell.demo import build_demo  # noqa: E402
 
-
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: one line per command
 
 

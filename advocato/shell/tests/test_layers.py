@@ -50,5 +50,7 @@ def test_every_hook_has_its_answer_registered():
         "quarter_figures",
         "person_results",
         "evidence_figures",
+        "challenges_starting",
+        "weekly_top",
     }
     assert [hook.name for hook in declared if not hook.registered] == []
