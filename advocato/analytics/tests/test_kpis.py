@@ -596,7 +596,8 @@ def test_managers_policy_shows_names_to_the_programme_team_and_own_managers(rank
 def test_self_policy_shows_people_only_themselves(ranking):
     assert seen(ranking, "analyst", "self") == ([], 5, 5)
     assert seen(ranking, "named", "self") == ([(1, "Named")], 4, 5)
-    assert seen(ranking, "out", "self") == ([(1, "Out")], 5, 6)
+    # Who left rankings is ranked for nobody, herself included (issue 16: no "=2 of 27").
+    assert seen(ranking, "out", "self") == ([], 5, 5)
 
 
 # --- Teams, scorecard and content ------------------------------------------------------------

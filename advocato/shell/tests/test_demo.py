@@ -223,13 +223,16 @@ def test_demo_tells_success_stories_and_sent_a_week_of_digests(client):
     assert {bool(s.share_id) or bool(s.item_id) or bool(s.conversion_id)
             for s in SuccessStory.objects.all()} == {True}  # fmt: skip
     assert summary["digests_sent"] > 150
-    assert len(django_mail.outbox) == summary["digests_sent"]
+    # The outbox also holds the demo's other mail (a re-activation nudge): count the digests.
+    digests = [
+        m for m in django_mail.outbox
+        if "/e/unsubscribe/" in m.extra_headers.get("List-Unsubscribe", "")
+    ]  # fmt: skip
+    assert len(digests) == summary["digests_sent"]
     quiet = Employee.objects.get(email=summary["digest_turned_off"])
     assert not mail.wants(quiet, EmailKind.DIGEST)
-    assert quiet.email not in {m.to[0] for m in django_mail.outbox}
-    assert DigestState.objects.filter(last_period_sent__isnull=False).count() == len(
-        django_mail.outbox
-    )
+    assert quiet.email not in {m.to[0] for m in digests}
+    assert DigestState.objects.filter(last_period_sent__isnull=False).count() == len(digests)
     client.force_login(Employee.objects.get(email="anna.holm@nordlys.example").user)
     html = client.get(reverse("enablement:stories")).content.decode()
     assert html.count('class="card story"') == 3
