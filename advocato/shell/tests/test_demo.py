@@ -185,6 +185,7 @@ def test_demo_has_a_webhook_with_deliveries_and_a_failure():
     assert {204, 503, None} <= codes
 
 
+@pytest.mark.django_db
 def test_demo_has_healthy_limits_and_questions_for_the_comms_team(client):
     from advocato.enablement.models import Question
     from advocato.sharing.models import SharingLimits

@@ -38,6 +38,11 @@ def test_the_demo_allows_exactly_its_own_host_port_pairs(monkeypatch, settings):
     )
     configured: list = []
     monkeypatch.setattr(demo_chat, "configure", configured.append)
+    from advocato.api.webhooks import demo as demo_webhooks
+
+    monkeypatch.setattr(
+        demo_webhooks, "start", lambda port: (None, f"http://127.0.0.1:{port + 17}/hooks/")
+    )
     started = []
 
     class Process:
@@ -57,7 +62,7 @@ def test_the_demo_allows_exactly_its_own_host_port_pairs(monkeypatch, settings):
 
     assert cli.demo(["--port", "8100"]) == 0
 
-    expected = "127.0.0.1:8100,127.0.0.1:8111,127.0.0.1:40123,127.0.0.1:8115"
+    expected = "127.0.0.1:8100,127.0.0.1:8111,127.0.0.1:40123,127.0.0.1:8115,127.0.0.1:8117"
     assert len(configured) == 1  # the chat channels pointed at the fakes
     assert [env["ADVOCATO_FETCH_ALLOWED_HOSTS"] for env in started] == [expected, expected]
     assert all("ADVOCATO_FETCH_ALLOWED_NETWORKS" not in env for env in started)
