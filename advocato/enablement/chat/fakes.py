@@ -25,6 +25,7 @@ object, as Azure Logic Apps answers.
 
 from __future__ import annotations
 
+import abc
 import html
 import json
 import secrets
@@ -65,7 +66,7 @@ class Received:
 
 
 @dataclass
-class FakeChat:
+class FakeChat(abc.ABC):
     """The shared server; `FakeSlack` and `FakeTeams` add their paths and checks."""
 
     name = "chat"
@@ -120,8 +121,9 @@ class FakeChat:
         handler.end_headers()
         handler.wfile.write(body)
 
+    @abc.abstractmethod
     def handle(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
-        raise NotImplementedError
+        """The service's answer to one POST (each fake checks payloads as its service does)."""
 
     def _switched(self) -> tuple[int, dict[str, str], bytes] | None:
         with self.lock:
