@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.core import signing
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -32,11 +31,11 @@ from advocato.people.services import in_programme
 from advocato.sharing.models import Share
 from advocato.sharing.services import shared_since, sharers_since
 
+from . import digest
 from .chat.services import absolute
 from .models import Nudge, NudgeSettings
 
 logger = logging.getLogger(__name__)
-UNSUBSCRIBE_SALT = "advocato.enablement.nudges.off"
 
 
 def cutoffs(now: datetime, rules: NudgeSettings) -> tuple[datetime, datetime]:
@@ -85,15 +84,16 @@ def due(now: datetime | None = None, rules: NudgeSettings | None = None) -> Quer
 
 
 def unsubscribe_token(employee: Employee) -> str:
-    return signing.dumps(employee.pk, salt=UNSUBSCRIBE_SALT)
+    """The digest's signed one-click token, for the nudge kind: one token scheme for every
+    e-mail a person can turn off."""
+    return digest.unsubscribe_token(employee, EmailKind.NUDGE)
 
 
 def employee_from_token(token: str) -> Employee | None:
-    try:
-        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+    found = digest.read_unsubscribe_token(token)
+    if found is None or found[1] != EmailKind.NUDGE:
         return None
-    return Employee.objects.filter(pk=pk, is_active=True).first()
+    return found[0]
 
 
 def _context(employee: Employee, last_shared) -> dict:
