@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from advocato.core.translated import LANGUAGE_CODES
 from advocato.lib.validators import (
     no_control_characters,
     no_control_characters_but_line_breaks,
@@ -16,7 +17,6 @@ from advocato.people.models import Department, Employee
 
 from . import training
 from .models import (
-    LANGUAGE_CODES,
     Option,
     PlanObjective,
     ProgrammePlan,

@@ -147,8 +147,6 @@ class Question(models.Model):
 
 # --- Training: modules, their quizzes, attempts and completions ----------------------------------
 
-LANGUAGE_CODES = ("en", "da", "nb")
-
 
 class Translated:
     """`text("body", "da")`: a field's text in one language ("" when not written)."""

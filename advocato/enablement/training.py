@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from advocato.core.models import Organisation
+from advocato.core.translated import LANGUAGE_CODES
 from advocato.lib import signals
 from advocato.lib.periods import day_start
 from advocato.people import privacy
@@ -33,7 +34,6 @@ from advocato.people.models import Employee
 from advocato.people.services import in_programme
 
 from .models import (
-    LANGUAGE_CODES,
     QuizAttempt,
     QuizQuestion,
     TrainingCompletion,
